@@ -1,0 +1,115 @@
+package dev.lethe;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+import dev.lethe.admin.TargetPauses;
+import dev.lethe.config.EffectiveSettings;
+import dev.lethe.config.LetheConfig;
+import dev.lethe.coordination.Ownership;
+import dev.lethe.delete.Deletions;
+import dev.lethe.ingest.ExpiredKeySubscriber;
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.schema.Migrations;
+import dev.lethe.sweep.SweepResult;
+import dev.lethe.sweep.SweepRuns;
+import dev.lethe.sweep.SweepSchedule;
+import dev.lethe.target.Target;
+import dev.lethe.target.Targets;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Starts the parts of Lethe in order (own schema, targets, pauses, deletions, sweep, subscription) and stops them in
+ * reverse: on
+ * SIGTERM the subscription goes first (readiness turns DOWN with it and no new key comes in), then the schedule,
+ * then the queued and in-flight batches are given {@code lethe.shutdown.drain-timeout} to finish.
+ */
+@ApplicationScoped
+public class LetheService {
+
+    private static final Logger LOG = Logger.getLogger(LetheService.class);
+
+    private final Targets targets;
+    private final Deletions deletions;
+    private final ExpiredKeySubscriber subscriber;
+    private final SweepSchedule sweeps;
+    private final Ownership ownership;
+    private final LetheMetrics metrics;
+    private final LetheConfig config;
+    private final Migrations migrations;
+    private final TargetPauses pauses;
+    private final SweepRuns runs;
+
+    public LetheService(Targets targets, Deletions deletions, ExpiredKeySubscriber subscriber, SweepSchedule sweeps,
+            Ownership ownership, LetheMetrics metrics, LetheConfig config, Migrations migrations,
+            TargetPauses pauses, SweepRuns runs) {
+        this.targets = targets;
+        this.deletions = deletions;
+        this.subscriber = subscriber;
+        this.sweeps = sweeps;
+        this.ownership = ownership;
+        this.metrics = metrics;
+        this.config = config;
+        this.migrations = migrations;
+        this.pauses = pauses;
+        this.runs = runs;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        migrations.ensure(config.database().startupWait());
+        targets.resolve();
+        pauses.start();
+        targets.all().forEach(target -> metrics.registerTarget(target.name(),
+                Arrays.stream(SweepResult.Outcome.values()).map(SweepResult.Outcome::label).toList()));
+        deletions.start(targets.all());
+        sweeps.start(targets.all());
+        metrics.instances(ownership::members);
+        // A target this instance takes (at startup, or from a replica that died) is swept at once for the rows that
+        // fell due meanwhile, and so is every owned target after a subscription gap, when the service was blind.
+        ownership.start(targets.byName().keySet(), name -> targets.find(name).ifPresent(this::catchUp));
+        subscriber.start(targets.byName(), () -> catchUp("a subscription gap"));
+        var quarkus = ConfigProvider.getConfig();
+        LOG.info(EffectiveSettings.describe(
+                quarkus.getOptionalValue("quarkus.application.version", String.class).orElse("unknown"),
+                config, targets.all(), subscriber.channel(), String.join(", ", subscriber.nodeStates().keySet()),
+                quarkus.getOptionalValue("quarkus.datasource.reactive.url", String.class).orElse("(none)"),
+                quarkus.getOptionalValue("quarkus.datasource.username", String.class)));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        long start = System.nanoTime();
+        subscriber.stop();
+        sweeps.stop();
+        int pending = deletions.pending();
+        Duration timeout = config.shutdown().drainTimeout();
+        String outcome;
+        try {
+            deletions.drain().await().atMost(timeout);
+            outcome = "flushed";
+        } catch (RuntimeException timedOut) {
+            outcome = "gave up after " + timeout.toMillis() + " ms on";
+        }
+        ownership.resign();
+        LOG.infof("Lethe stopped in %d ms: %s the %d ids it held; %d rows are left to the sweep",
+                (System.nanoTime() - start) / 1_000_000, outcome, pending, deletions.pending());
+    }
+
+    private void catchUp(String why) {
+        sweeps.runAll(targets.all()).subscribe().with(
+                results -> LOG.debugf("Caught up after %s: %s", why, results),
+                failure -> LOG.warnf("Catching up after %s failed: %s", why, failure.getMessage()));
+    }
+
+    private void catchUp(Target target) {
+        runs.runIfOwned(target).subscribe().with(
+                result -> LOG.debugf("Caught up on %s after taking it over: %s", target.name(), result),
+                failure -> LOG.warnf("Catching up on %s failed: %s", target.name(), failure.getMessage()));
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lethe.admin;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.config.LetheConfig;
+import dev.lethe.support.DatabaseFailures;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Which targets are paused. The truth is lethe.target_state, which every delete statement reads itself, so a pause
+ * holds on every replica from the moment it commits; this copy, refreshed every few seconds, only spares paused
+ * targets the work of sending statements that would delete nothing.
+ */
+@ApplicationScoped
+public class TargetPauses {
+
+    private static final Logger LOG = Logger.getLogger(TargetPauses.class);
+
+    /** A target's pause state as recorded in lethe.target_state. */
+    public record State(boolean paused, OffsetDateTime changedAt, String changedBy) {
+    }
+
+    private final Pool pool;
+    private final Scheduler scheduler;
+    private final LetheConfig config;
+    private volatile Set<String> paused = Set.of();
+
+    public TargetPauses(Pool pool, Scheduler scheduler, LetheConfig config) {
+        this.pool = pool;
+        this.scheduler = scheduler;
+        this.config = config;
+    }
+
+    public boolean isPaused(String target) {
+        return paused.contains(target);
+    }
+
+    /** Reads the state now and then every lethe.admin.pause-refresh. */
+    public void start() {
+        refresh().await().indefinitely();
+        scheduler.newJob("lethe-pauses")
+                .setInterval(config.admin().pauseRefresh().toString())
+                .setConcurrentExecution(ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> refresh())
+                .schedule();
+    }
+
+    Uni<Void> refresh() {
+        return pool.query("SELECT target FROM lethe.target_state WHERE paused").execute()
+                .invoke(rows -> {
+                    Set<String> now = new HashSet<>();
+                    rows.forEach(row -> now.add(row.getString(0)));
+                    paused = Set.copyOf(now);
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.debugf("Could not read the paused targets: %s", DatabaseFailures.describe(failure));
+                    return null;
+                });
+    }
+
+    /** Records a pause or resume in the caller's transaction. */
+    Uni<Void> set(SqlConnection connection, String target, boolean pause, String by) {
+        return connection.preparedQuery("INSERT INTO lethe.target_state (target, paused, changed_at, changed_by)"
+                + " VALUES ($1, $2, now(), $3) ON CONFLICT (target) DO UPDATE"
+                + " SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by")
+                .execute(Tuple.of(target, pause, by)).replaceWithVoid();
+    }
+
+    /** Applies a committed change to this instance at once, without waiting for the next refresh. */
+    void applied(String target, boolean pause) {
+        Set<String> next = new HashSet<>(paused);
+        if (pause) {
+            next.add(target);
+        } else {
+            next.remove(target);
+        }
+        paused = Set.copyOf(next);
+    }
+
+    Uni<Map<String, State>> states(SqlConnection connection) {
+        return connection.query("SELECT target, paused, changed_at, changed_by FROM lethe.target_state").execute()
+                .map(rows -> {
+                    Map<String, State> states = new HashMap<>();
+                    for (Row row : rows) {
+                        states.put(row.getString(0), new State(row.getBoolean(1), row.getOffsetDateTime(2),
+                                row.getString(3)));
+                    }
+                    return states;
+                });
+    }
+}

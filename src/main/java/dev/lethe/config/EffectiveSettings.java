@@ -1,0 +1,48 @@
+package dev.lethe.config;
+
+import java.util.Collection;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import dev.lethe.target.Target;
+
+/**
+ * The one startup line that says what this instance runs with: version, targets, and the settings that shape its
+ * behaviour. Never a secret: connection strings lose their user information and query.
+ */
+public final class EffectiveSettings {
+
+    private EffectiveSettings() {
+    }
+
+    public static String describe(String version, LetheConfig config, Collection<Target> targets, String channel,
+            String redisNodes, String databaseUrl, Optional<String> databaseUser) {
+        String targetList = targets.stream()
+                .map(t -> t.name() + "=" + t.shape().displayName() + " (" + t.idType().configName()
+                        + t.shape().guard().map(g -> ", guarded").orElse("")
+                        + t.shape().alsoDueWhen().map(a -> ", also due when used").orElse("") + ")")
+                .collect(Collectors.joining(", "));
+        LetheConfig.Sweep sweep = config.sweep();
+        return "Lethe " + version + ": " + targets.size() + " target(s) " + targetList
+                + "; keys " + config.keyPrefix() + ":<target>:<id> on " + channel + " at " + redisNodes
+                + "; database " + redact(databaseUrl) + databaseUser.map(u -> " as " + u).orElse("")
+                + "; events in batches of " + config.batch().size() + " (linger " + config.batch().linger().toMillis()
+                + " ms, " + config.batch().maxInFlight() + " in flight)"
+                + "; sweep " + sweep.cron().map(c -> "cron " + c).orElse("every " + sweep.every().toMillis() + " ms")
+                + ", " + sweep.batchSize() + " rows per statement, pause factor " + sweep.pauseFactor()
+                + ", look-ahead " + sweep.lookahead().toMillis() + " ms"
+                + "; statement timeout " + config.database().statementTimeout().toMillis() + " ms";
+    }
+
+    /** A connection URL without user information or query, where passwords hide. */
+    static String redact(String url) {
+        String redacted = url;
+        int scheme = redacted.indexOf("://");
+        int at = redacted.lastIndexOf('@');
+        if (scheme >= 0 && at > scheme) {
+            redacted = redacted.substring(0, scheme + 3) + redacted.substring(at + 1);
+        }
+        int query = redacted.indexOf('?');
+        return query >= 0 ? redacted.substring(0, query) : redacted;
+    }
+}

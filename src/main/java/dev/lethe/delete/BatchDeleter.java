@@ -1,0 +1,137 @@
+package dev.lethe.delete;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.config.LetheConfig;
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.metrics.LetheMetrics.DeletionMeters;
+import dev.lethe.support.DatabaseFailures;
+import dev.lethe.support.RateLimitedLog;
+import dev.lethe.target.Target;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Deletes a batch of ids with one statement, then accounts for every id it did not delete. The statement itself
+ * decides what is due (PostgreSQL is the truth), so an id is only ever a candidate. A batch never fails: a failure
+ * is retried while it is transient, then counted and left to the sweep.
+ */
+@ApplicationScoped
+public class BatchDeleter {
+
+    private static final Logger LOG = Logger.getLogger(BatchDeleter.class);
+
+    /** Why an id was not deleted, as the inspection statement reports it. */
+    private record Found(Double secondsUntilDue, boolean allowed) {
+    }
+
+    private final Pool pool;
+    private final LetheMetrics metrics;
+    private final Duration backoff;
+    private final int retries;
+    private final double horizonSeconds;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(10));
+
+    public BatchDeleter(Pool pool, LetheMetrics metrics, LetheConfig config) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.backoff = config.batch().retryBackoff();
+        this.retries = config.batch().retries();
+        this.horizonSeconds = config.notDueHorizon().toNanos() / 1e9;
+    }
+
+    public Uni<BatchReport> delete(Target target, Source source, Object[] ids) {
+        AtomicLong startedNanos = new AtomicLong();
+        return retrying(Uni.createFrom().deferred(() -> {
+            startedNanos.set(System.nanoTime());
+            String statement = source == Source.EVENT ? target.sql().deleteEventIds() : target.sql().deleteDueIds();
+            return pool.preparedQuery(statement).execute(Tuple.of((Object) ids));
+        }))
+                .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))
+                .onFailure().recoverWithItem(failure -> {
+                    metrics.databaseError(target.name(), LetheMetrics.Operation.DELETE);
+                    failures.log("Deleting %d %s rows failed (%s); the sweep will delete them",
+                            ids.length, target.name(), DatabaseFailures.describe(failure));
+                    return BatchReport.failed(ids.length);
+                });
+    }
+
+    private Uni<BatchReport> accountFor(Target target, Source source, Object[] ids, RowSet<Row> rows,
+            long startedNanos) {
+        DeletionMeters meters = metrics.deletion(target.name(), source);
+        meters.deleted(rows.size());
+        if (rows.size() == ids.length) {
+            rows.forEach(row -> meters.lag(row.getDouble(1)));
+            return Uni.createFrom().item(BatchReport.allDeleted(ids));
+        }
+        Set<Object> gone = new HashSet<>();
+        for (Row row : rows) {
+            gone.add(target.idType().read(row, 0));
+            meters.lag(row.getDouble(1));
+        }
+        List<Object> remaining = new ArrayList<>(ids.length - rows.size());
+        for (Object id : ids) {
+            if (!gone.contains(id)) {
+                remaining.add(id);
+            }
+        }
+        Object[] rest = remaining.toArray(target.idType().newArray(0));
+        double secondsSinceDelete = (System.nanoTime() - startedNanos) / 1e9;
+        List<Object> deleted = List.copyOf(gone);
+        return retrying(pool.preparedQuery(target.sql().inspectByIds()).execute(Tuple.of((Object) rest)))
+                .map(found -> classify(target, deleted, rest, found, secondsSinceDelete))
+                .onFailure().recoverWithItem(failure -> {
+                    metrics.databaseError(target.name(), LetheMetrics.Operation.INSPECT);
+                    failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
+                            rest.length, target.name(), DatabaseFailures.describe(failure));
+                    return new BatchReport(deleted, 0, 0, List.of(), rest.length);
+                });
+    }
+
+    private BatchReport classify(Target target, List<Object> deleted, Object[] rest, RowSet<Row> rows,
+            double secondsSinceDelete) {
+        Map<Object, Found> found = new HashMap<>();
+        for (Row row : rows) {
+            found.put(target.idType().read(row, 0), new Found(row.getDouble(1), row.getBoolean(2)));
+        }
+        int absent = 0;
+        int notDue = 0;
+        int dropped = 0;
+        List<BatchReport.Retry> retries = new ArrayList<>();
+        for (Object id : rest) {
+            Found row = found.get(id);
+            if (row == null) {
+                absent++;
+            } else if (!row.allowed() || row.secondsUntilDue() == null || row.secondsUntilDue() > horizonSeconds) {
+                notDue++;
+            } else if (row.secondsUntilDue() > 0) {
+                retries.add(new BatchReport.Retry(id, (long) (row.secondsUntilDue() * 1e9)));
+            } else if (row.secondsUntilDue() > -secondsSinceDelete) {
+                // It fell due between the two statements: the delete saw it a moment too early.
+                retries.add(new BatchReport.Retry(id, 0));
+            } else {
+                // Due when the delete ran, yet skipped: another transaction held its lock. The sweep takes it.
+                dropped++;
+            }
+        }
+        return new BatchReport(deleted, absent, notDue, retries, dropped);
+    }
+
+    private <T> Uni<T> retrying(Uni<T> statement) {
+        return DatabaseFailures.retryTransient(statement, backoff, retries);
+    }
+}

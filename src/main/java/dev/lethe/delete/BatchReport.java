@@ -1,0 +1,43 @@
+package dev.lethe.delete;
+
+import java.util.List;
+
+/**
+ * What one batch statement did with the ids it was given. Every id is accounted for exactly once: deleted, absent,
+ * not due (stale key or held by the guard), to be tried again at its due time, or dropped to the sweep.
+ */
+public record BatchReport(List<Object> deletedIds, int absent, int notDue, List<Retry> retries, int dropped) {
+
+    /** An id that falls due soon (or just fell due), to be tried again after {@code delayNanos}. */
+    public record Retry(Object id, long delayNanos) {
+        public Retry {
+            if (delayNanos < 0) {
+                throw new IllegalArgumentException("a retry cannot be scheduled in the past");
+            }
+        }
+    }
+
+    public BatchReport {
+        if (absent < 0 || notDue < 0 || dropped < 0) {
+            throw new IllegalArgumentException("counts cannot be negative");
+        }
+        deletedIds = List.copyOf(deletedIds);
+        retries = List.copyOf(retries);
+    }
+
+    public static BatchReport allDeleted(Object[] ids) {
+        return new BatchReport(List.of(ids), 0, 0, List.of(), 0);
+    }
+
+    public static BatchReport failed(int count) {
+        return new BatchReport(List.of(), 0, 0, List.of(), count);
+    }
+
+    public int deleted() {
+        return deletedIds.size();
+    }
+
+    public int total() {
+        return deleted() + absent + notDue + retries.size() + dropped;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.lethe.delete;
+
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+import dev.lethe.config.LetheConfig;
+import dev.lethe.target.Target;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Gathers the ids of one target and source into batches: a batch leaves when it is full or when its first id has
+ * waited for the linger time, and at most a few batches are in flight. The buffer is bounded; when it is full the
+ * offer is refused, and the caller counts the id as dropped and leaves it to the sweep.
+ */
+final class DeleteQueue {
+
+    private final Target target;
+    private final Source source;
+    private final BatchDeleter deleter;
+    private final Vertx vertx;
+    private final Consumer<BatchReport> reports;
+    private final int batchSize;
+    private final int capacity;
+    private final int maxInFlight;
+    private final long lingerMillis;
+
+    private final ArrayDeque<Object> ids = new ArrayDeque<>();
+    private int inFlight;
+    private long lingerTimer = -1;
+    private boolean overdue;
+    private Runnable onIdle;
+
+    DeleteQueue(Target target, Source source, BatchDeleter deleter, Vertx vertx, LetheConfig.Batch config,
+            Consumer<BatchReport> reports) {
+        this.target = target;
+        this.source = source;
+        this.deleter = deleter;
+        this.vertx = vertx;
+        this.reports = reports;
+        this.batchSize = config.size();
+        this.capacity = config.queueCapacity();
+        this.maxInFlight = config.maxInFlight();
+        this.lingerMillis = Math.max(1, config.linger().toMillis());
+    }
+
+    /** Adds an id; false when the buffer is full. */
+    boolean offer(Object id) {
+        boolean full;
+        synchronized (this) {
+            if (ids.size() >= capacity) {
+                return false;
+            }
+            ids.add(id);
+            full = ids.size() >= batchSize;
+            if (!full && lingerTimer < 0 && !overdue) {
+                lingerTimer = vertx.setTimer(lingerMillis, timer -> lingered());
+            }
+        }
+        if (full) {
+            flush();
+        }
+        return true;
+    }
+
+    synchronized int pending() {
+        return ids.size() + inFlight;
+    }
+
+    /** Sends everything now, linger or not, and calls back once nothing is pending or in flight. */
+    void drain(Runnable whenIdle) {
+        synchronized (this) {
+            onIdle = whenIdle;
+            overdue = true;
+        }
+        flush();
+        checkIdle();
+    }
+
+    private void lingered() {
+        synchronized (this) {
+            lingerTimer = -1;
+            overdue = true;
+        }
+        flush();
+    }
+
+    private void flush() {
+        while (true) {
+            Object[] batch;
+            synchronized (this) {
+                boolean ready = ids.size() >= batchSize || (overdue && !ids.isEmpty());
+                if (!ready || inFlight >= maxInFlight) {
+                    return;
+                }
+                int size = Math.min(batchSize, ids.size());
+                batch = target.idType().newArray(size);
+                for (int i = 0; i < size; i++) {
+                    batch[i] = ids.poll();
+                }
+                inFlight++;
+                if (ids.isEmpty()) {
+                    overdue = onIdle != null;
+                    cancelLinger();
+                }
+            }
+            send(batch);
+        }
+    }
+
+    private void send(Object[] batch) {
+        Uni<BatchReport> report = deleter.delete(target, source, batch);
+        report.subscribe().with(result -> {
+            synchronized (this) {
+                inFlight--;
+            }
+            reports.accept(result);
+            flush();
+            checkIdle();
+        });
+    }
+
+    private void checkIdle() {
+        Runnable idle;
+        synchronized (this) {
+            if (onIdle == null || !ids.isEmpty() || inFlight > 0) {
+                return;
+            }
+            idle = onIdle;
+            onIdle = null;
+        }
+        idle.run();
+    }
+
+    private void cancelLinger() {
+        if (lingerTimer >= 0) {
+            vertx.cancelTimer(lingerTimer);
+            lingerTimer = -1;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.lethe.ingest;
+
+import java.util.Locale;
+
+/** What became of one expiry event; the values of {@code lethe_events_total{outcome}}. */
+public enum EventOutcome {
+    /** The row was due and deleted. */
+    DELETED,
+    /** No row has that id (already deleted, or never written). */
+    ABSENT,
+    /** The row exists but may not be deleted: not due, expiry cleared, or held by the guard. */
+    NOT_DUE,
+    /** The key names an unknown target, carries a malformed id, or is too long. */
+    INVALID,
+    /** The key does not carry Lethe's prefix; Redis is shared with other applications. */
+    IGNORED,
+    /** Lethe could not act on it (full buffer, database unreachable, target paused); the sweep deletes the row. */
+    DROPPED,
+    /** Another replica owns the target and acts on the event (every replica receives every event). */
+    DELEGATED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,256 @@
+package dev.lethe.metrics;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.lethe.delete.Source;
+import dev.lethe.ingest.EventOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * Owns every meter Lethe publishes: names, labels and descriptions live here and only here, because they are the
+ * public contract that dashboards and alerts are written against (the README lists the Prometheus names).
+ */
+@ApplicationScoped
+public class LetheMetrics {
+
+    public static final String ROWS_DELETED = "lethe.rows.deleted";
+    public static final String DELETE_LAG = "lethe.delete.lag";
+    public static final String EVENTS = "lethe.events";
+    public static final String REDIS_SUBSCRIBED = "lethe.redis.subscribed";
+    public static final String DATABASE_ERRORS = "lethe.database.errors";
+    public static final String SWEEP_RUNS = "lethe.sweep.runs";
+    public static final String SWEEP_DURATION = "lethe.sweep.duration";
+    public static final String SWEEP_BATCH_DURATION = "lethe.sweep.batch.duration";
+    public static final String TARGET_OWNER = "lethe.target.owner";
+    public static final String INSTANCES = "lethe.instances";
+    public static final String BACKLOG_ROWS = "lethe.backlog.rows";
+    public static final String BACKLOG_OLDEST = "lethe.backlog.oldest";
+    public static final String TARGET_PAUSED = "lethe.target.paused";
+    public static final String ADMIN_AUTH_FAILURES = "lethe.admin.auth.failures";
+
+    public static final String TAG_TARGET = "target";
+    public static final String TAG_SOURCE = "source";
+    public static final String TAG_OUTCOME = "outcome";
+    public static final String TAG_NODE = "node";
+    public static final String TAG_OPERATION = "operation";
+    public static final String TAG_RESULT = "result";
+
+    /** Bucket bounds of the lag histogram: from "at once" to "an hour late". */
+    private static final Duration[] LAG_BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60), Duration.ofMinutes(2), Duration.ofMinutes(5), Duration.ofMinutes(10),
+        Duration.ofMinutes(30), Duration.ofHours(1)
+    };
+
+    private final MeterRegistry registry;
+    private final Map<EventOutcome, Counter> events = new EnumMap<>(EventOutcome.class);
+    private final Map<String, DeletionMeters> deletions = new ConcurrentHashMap<>();
+    private final Map<String, Counter> databaseErrors = new ConcurrentHashMap<>();
+
+    public LetheMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (EventOutcome outcome : EventOutcome.values()) {
+            events.put(outcome, Counter.builder(EVENTS)
+                    .description("Expiry events received, by what became of them")
+                    .tag(TAG_OUTCOME, outcome.label())
+                    .register(registry));
+        }
+        for (String result : List.of("rejected", "limited")) {
+            adminAuthFailures(result);
+        }
+    }
+
+    /** Rows deleted and their lag, for one target and source. */
+    public record DeletionMeters(Counter rows, Timer lag) {
+
+        /** Records the lag of one deleted row: its expiry passed {@code lagSeconds} before its deletion. */
+        public void lag(double lagSeconds) {
+            // A row deleted because of an extra due condition may not have reached its expiry yet: it was not late.
+            if (lagSeconds >= 0) {
+                lag.record((long) (lagSeconds * 1e9), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** Counts the rows one statement deleted. */
+        public void deleted(int count) {
+            if (count > 0) {
+                rows.increment(count);
+            }
+        }
+    }
+
+    public DeletionMeters deletion(String target, Source source) {
+        return deletions.computeIfAbsent(target + '\0' + source.label(), key -> {
+            Tags tags = Tags.of(TAG_TARGET, target, TAG_SOURCE, source.label());
+            return new DeletionMeters(
+                    Counter.builder(ROWS_DELETED)
+                            .description("Rows deleted, by target and by what triggered the deletion")
+                            .tags(tags)
+                            .register(registry),
+                    Timer.builder(DELETE_LAG)
+                            .description("Per deleted row: the database's now() at deletion minus the row's expiry")
+                            .tags(tags)
+                            .serviceLevelObjectives(LAG_BUCKETS)
+                            .register(registry));
+        });
+    }
+
+    public void event(EventOutcome outcome) {
+        events.get(outcome).increment();
+    }
+
+    public void events(EventOutcome outcome, int count) {
+        if (count > 0) {
+            events.get(outcome).increment(count);
+        }
+    }
+
+    /** Publishes a node's subscription state: 1 while its expired-channel subscription is live. */
+    public void subscriptionState(String node, Supplier<Number> state) {
+        Gauge.builder(REDIS_SUBSCRIBED, state)
+                .description("1 while the subscription to the expired-key channel of this Redis node is live")
+                .tag(TAG_NODE, node)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    public void forgetSubscription(String node) {
+        registry.find(REDIS_SUBSCRIBED).tag(TAG_NODE, node).meters().forEach(registry::remove);
+    }
+
+    /** Counts a finished sweep run and records how long it took. */
+    public void sweepRun(String target, String result, Duration duration) {
+        sweepRunCounter(target, result).increment();
+        Timer.builder(SWEEP_DURATION)
+                .description("Duration of sweep runs")
+                .tag(TAG_TARGET, target)
+                .register(registry).record(duration);
+    }
+
+    private Counter sweepRunCounter(String target, String result) {
+        return Counter.builder(SWEEP_RUNS)
+                .description("Sweep runs, by target and result (complete, budget, failed, skipped)")
+                .tags(TAG_TARGET, target, TAG_RESULT, result)
+                .register(registry);
+    }
+
+    /** The timer of single sweep statements: the time each transaction held the row locks it took. */
+    public Timer sweepBatches(String target) {
+        return Timer.builder(SWEEP_BATCH_DURATION)
+                .description("Duration of single sweep statements, each its own short transaction")
+                .tag(TAG_TARGET, target)
+                .register(registry);
+    }
+
+    /** Publishes whether this instance owns a target: its events, look-ahead, sweep and backlog count. */
+    public void targetOwner(String target, Supplier<Number> owning) {
+        Gauge.builder(TARGET_OWNER, owning)
+                .description("1 on the one instance that does the target's work (events, look-ahead, sweep)")
+                .tag(TAG_TARGET, target)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Publishes how many Lethe instances share the work, as this one sees them. */
+    public void instances(Supplier<Number> count) {
+        Gauge.builder(INSTANCES, count)
+                .description("Live Lethe instances sharing the targets (members of the coordination lock)")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Publishes a target's backlog: rows expired and allowed by the guard, yet still present. */
+    public void backlog(String target, Supplier<Number> rows, Supplier<Number> oldestSeconds) {
+        Gauge.builder(BACKLOG_ROWS, rows)
+                .description("Rows whose expiry has passed and which the guard allows, still present (counted "
+                        + "through the expiry index, up to lethe.sweep.backlog-limit)")
+                .tag(TAG_TARGET, target)
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(BACKLOG_OLDEST, oldestSeconds)
+                .description("How long ago the oldest backlog row expired")
+                .baseUnit("seconds")
+                .tag(TAG_TARGET, target)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** What Lethe was doing when a statement failed; the values of the {@code operation} label. */
+    public enum Operation {
+        DELETE, INSPECT, SWEEP, LOOKAHEAD, BACKLOG;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Creates every series of a target at zero, so that dashboards and alerts see the series before the first
+     * deletion or failure instead of no data.
+     */
+    public void registerTarget(String target, Collection<String> sweepResults) {
+        for (Source source : Source.values()) {
+            deletion(target, source);
+        }
+        for (Operation operation : Operation.values()) {
+            databaseErrorCounter(target, operation);
+        }
+        for (String result : sweepResults) {
+            sweepRunCounter(target, result);
+        }
+        sweepBatches(target);
+    }
+
+    /** Rows this instance deleted for a target from one source since it started. */
+    public long deletedSinceStart(String target, Source source) {
+        return (long) deletion(target, source).rows().count();
+    }
+
+    /** Publishes whether a target is paused (1) or deleting (0). */
+    public void targetPaused(String target, Supplier<Number> paused) {
+        Gauge.builder(TARGET_PAUSED, paused)
+                .description("1 while the target is paused through the admin API: nothing of it is deleted")
+                .tag(TAG_TARGET, target)
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /** Counts an admin call refused for its key ({@code rejected}) or for too many failures ({@code limited}). */
+    public void adminAuthFailure(String result) {
+        adminAuthFailures(result).increment();
+    }
+
+    private Counter adminAuthFailures(String result) {
+        return Counter.builder(ADMIN_AUTH_FAILURES)
+                .description("Admin calls refused: rejected (no valid key) or limited (too many failures)")
+                .tag(TAG_RESULT, result)
+                .register(registry);
+    }
+
+    /** Counts a failed statement. */
+    public void databaseError(String target, Operation operation) {
+        databaseErrorCounter(target, operation).increment();
+    }
+
+    private Counter databaseErrorCounter(String target, Operation operation) {
+        return databaseErrors.computeIfAbsent(target + '\0' + operation, key -> Counter.builder(DATABASE_ERRORS)
+                .description("Statements that failed after their retries, by target and operation")
+                .tags(TAG_TARGET, target, TAG_OPERATION, operation.label())
+                .register(registry));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.lethe.schema;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.config.LetheConfig;
+import dev.lethe.coordination.AdvisoryLocks;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+
+/**
+ * Lethe's own schema ({@code lethe}: API keys, target pauses), created and upgraded from the scripts in db/lethe/
+ * at startup, one transaction per script, under an advisory lock so that replicas starting together do not race.
+ * Where the service may not run DDL, it only checks that a DBA has applied them.
+ */
+@ApplicationScoped
+public class Migrations {
+
+    private static final Logger LOG = Logger.getLogger(Migrations.class);
+
+    /** The scripts, in order; each records its own version in lethe.schema_version. */
+    static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql");
+    private static final String EXISTS = "SELECT to_regclass('lethe.schema_version') IS NOT NULL";
+    private static final String VERSION = "SELECT COALESCE(max(version), 0) FROM lethe.schema_version";
+
+    private final Pool pool;
+    private final LetheConfig config;
+
+    public Migrations(Pool pool, LetheConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /** Blocks until the schema is current; call from the startup thread. */
+    public void ensure(Duration timeout) {
+        if (!config.migrations().apply()) {
+            int version = pool.withConnection(Migrations::version).await().atMost(timeout);
+            if (version < SCRIPTS.size()) {
+                throw new ConfigurationException("Lethe cannot start: its schema is at version " + version
+                        + " and this release needs " + SCRIPTS.size() + ". Apply " + String.join(", ",
+                                SCRIPTS.subList(version, SCRIPTS.size()))
+                        + " (see the README, Admin API) or set lethe.migrations.apply=true");
+            }
+            return;
+        }
+        for (int index = 0; index < SCRIPTS.size(); index++) {
+            int version = index + 1;
+            String script = SCRIPTS.get(index);
+            boolean applied = pool.withTransaction(connection -> apply(connection, version, script))
+                    .await().atMost(timeout);
+            if (applied) {
+                LOG.infof("Applied %s to Lethe's schema", script);
+            }
+        }
+    }
+
+    private static Uni<Boolean> apply(SqlConnection connection, int version, String script) {
+        return connection.query("SELECT pg_advisory_xact_lock(" + AdvisoryLocks.CLASS + ", " + AdvisoryLocks.MIGRATIONS
+                + ")").execute()
+                .chain(() -> version(connection))
+                .chain(current -> {
+                    if (current >= version) {
+                        return Uni.createFrom().item(false);
+                    }
+                    // The simple query protocol runs the whole script, statement after statement.
+                    return connection.query(read(script)).execute().replaceWith(true);
+                });
+    }
+
+    /** The version of Lethe's schema: 0 before the first script. */
+    private static Uni<Integer> version(SqlConnection connection) {
+        return connection.query(EXISTS).execute().chain(rows -> rows.iterator().next().getBoolean(0)
+                ? connection.query(VERSION).execute().map(version -> version.iterator().next().getInteger(0))
+                : Uni.createFrom().item(0));
+    }
+
+    static String read(String script) {
+        try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(script)) {
+            if (in == null) {
+                throw new IllegalStateException("missing migration script " + script);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.lethe.support;
+
+import java.time.Duration;
+import java.util.function.Predicate;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+
+/** Classifies database failures, so that only those worth retrying are retried. */
+public final class DatabaseFailures {
+
+    /**
+     * Connection loss, server shutdown, statement timeouts, lock and serialization conflicts, resource exhaustion;
+     * any failure that is not a PostgreSQL error is a transport failure and transient too. A syntax or permission
+     * error is not: retrying it only repeats it.
+     */
+    public static final Predicate<Throwable> IS_TRANSIENT = failure -> {
+        if (failure instanceof PgException pg) {
+            String state = pg.getSqlState();
+            return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57")
+                    || state.equals("40001") || state.equals("40P01") || state.equals("55P03"));
+        }
+        return true;
+    };
+
+    private DatabaseFailures() {
+    }
+
+    /** The statement again, with exponential backoff, as long as it fails for a transient reason. */
+    public static <T> Uni<T> retryTransient(Uni<T> statement, Duration firstBackoff, int retries) {
+        return statement.onFailure(IS_TRANSIENT).retry()
+                .withBackOff(firstBackoff, firstBackoff.multipliedBy(8))
+                .atMost(retries);
+    }
+
+    /** One line fit for a log: the SQLSTATE and message, never a stack trace. */
+    public static String describe(Throwable failure) {
+        if (failure instanceof PgException pg) {
+            return pg.getSqlState() + " " + pg.getErrorMessage();
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.lethe.sweep;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.support.DatabaseFailures;
+import dev.lethe.support.RateLimitedLog;
+import dev.lethe.target.Target;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Measures each target's backlog (rows expired, allowed by the guard, and still present) through the expiry index,
+ * capped so that counting a huge backlog stays cheap. The "monitor table growth" query of the old maintenance guide,
+ * as two gauges.
+ */
+public class Backlog {
+
+    private static final Logger LOG = Logger.getLogger(Backlog.class);
+
+    /** The last measurement of one target. */
+    public record Measure(long rows, double oldestSeconds) {
+    }
+
+    private final Pool pool;
+    private final LetheMetrics metrics;
+    private final int limit;
+    private final Map<String, Measure> last = new ConcurrentHashMap<>();
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(60));
+
+    public Backlog(Pool pool, LetheMetrics metrics, int limit) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.limit = limit;
+    }
+
+    /** Publishes the gauges of a target; NaN until the first measurement. */
+    public void register(Target target) {
+        metrics.backlog(target.name(),
+                () -> last.containsKey(target.name()) ? last.get(target.name()).rows() : Double.NaN,
+                () -> last.containsKey(target.name()) ? last.get(target.name()).oldestSeconds() : Double.NaN);
+    }
+
+    public Uni<Measure> measure(Target target) {
+        return pool.preparedQuery(target.sql().backlog()).execute(Tuple.of(limit))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    Measure measure = new Measure(row.getLong(0), row.getDouble(1));
+                    last.put(target.name(), measure);
+                    return measure;
+                })
+                .onFailure().recoverWithUni(failure -> {
+                    metrics.databaseError(target.name(), LetheMetrics.Operation.BACKLOG);
+                    failures.log("Measuring the %s backlog failed (%s)", target.name(),
+                            DatabaseFailures.describe(failure));
+                    return Uni.createFrom().nullItem();
+                });
+    }
+
+    /** Stops publishing a value for the target: another instance counts it now. */
+    public void forget(String target) {
+        last.remove(target);
+    }
+
+    /** The most rows one count goes up to. */
+    public int limit() {
+        return limit;
+    }
+
+    public Measure last(String target) {
+        return last.get(target);
+    }
+}

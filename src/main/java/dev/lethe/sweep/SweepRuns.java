@@ -1,0 +1,93 @@
+package dev.lethe.sweep;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.lethe.admin.TargetPauses;
+import dev.lethe.config.LetheConfig;
+import dev.lethe.coordination.Ownership;
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.target.Target;
+import dev.lethe.target.Targets;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One sweep run per target at a time: whoever asks for a run while one is going (the schedule, a catch-up after a
+ * subscription gap or a takeover, an operator) joins it and gets its result. A run deletes the due rows, then, on the
+ * instance that owns the target, schedules the rows falling due soon.
+ */
+@ApplicationScoped
+public class SweepRuns {
+
+    private final Sweeper sweeper;
+    private final Lookahead lookahead;
+    private final Ownership ownership;
+    private final LetheMetrics metrics;
+    private final LetheConfig config;
+    private final Targets targets;
+    private final TargetPauses pauses;
+    private final Map<String, Uni<SweepResult>> running = new ConcurrentHashMap<>();
+    private final Map<String, SweepSettings> settings = new ConcurrentHashMap<>();
+
+    public SweepRuns(Sweeper sweeper, Lookahead lookahead, Ownership ownership, LetheMetrics metrics,
+            LetheConfig config, Targets targets, TargetPauses pauses) {
+        this.sweeper = sweeper;
+        this.lookahead = lookahead;
+        this.ownership = ownership;
+        this.metrics = metrics;
+        this.config = config;
+        this.targets = targets;
+        this.pauses = pauses;
+    }
+
+    /** The sweep settings in effect for a target. */
+    public SweepSettings settings(Target target) {
+        return settings.computeIfAbsent(target.name(),
+                name -> SweepSettings.of(config.sweep(), targets.config(name).sweep()));
+    }
+
+    /** Publishes the target's ownership and pause gauges; call once per target at startup. */
+    public void register(Target target) {
+        metrics.targetOwner(target.name(), () -> ownership.owns(target.name()) ? 1 : 0);
+        metrics.targetPaused(target.name(), () -> pauses.isPaused(target.name()) ? 1 : 0);
+    }
+
+    /** A run if this instance owns the target (schedules and catch-ups); another instance sweeps it otherwise. */
+    public Uni<SweepResult> runIfOwned(Target target) {
+        return ownership.owns(target.name()) ? run(target) : Uni.createFrom().item(SweepResult.skipped(target.name()));
+    }
+
+    /** The run going on for this target, or a new one, whoever owns it (an operator asked for it). */
+    public Uni<SweepResult> run(Target target) {
+        while (true) {
+            Uni<SweepResult> current = running.get(target.name());
+            if (current != null) {
+                return current;
+            }
+            Uni<SweepResult> fresh = start(target).memoize().indefinitely();
+            if (running.putIfAbsent(target.name(), fresh) == null) {
+                fresh.subscribe().with(
+                        result -> running.remove(target.name(), fresh),
+                        failure -> running.remove(target.name(), fresh));
+                return fresh;
+            }
+        }
+    }
+
+    private Uni<SweepResult> start(Target target) {
+        if (pauses.isPaused(target.name())) {
+            SweepResult skipped = SweepResult.skipped(target.name());
+            metrics.sweepRun(target.name(), skipped.outcome().label(), skipped.duration());
+            return Uni.createFrom().item(skipped);
+        }
+        return sweeper.sweep(target, settings(target)).call(result -> lookAhead(target));
+    }
+
+    /** Only the owner reads the look-ahead: every replica holding the rows due soon would multiply the deletes. */
+    private Uni<Integer> lookAhead(Target target) {
+        return lookahead.enabled() && ownership.owns(target.name()) ? lookahead.schedule(target)
+                : Uni.createFrom().item(0);
+    }
+}

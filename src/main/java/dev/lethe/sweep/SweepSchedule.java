@@ -1,0 +1,106 @@
+package dev.lethe.sweep;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.lethe.config.LetheConfig;
+import dev.lethe.coordination.Ownership;
+import dev.lethe.target.Target;
+import dev.lethe.target.Targets;
+import io.quarkus.runtime.configuration.ConfigurationException;
+import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
+import io.quarkus.scheduler.Scheduler;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Puts the sweep on Quarkus' scheduler: one job per target (its interval or cron), whose runs never overlap, and
+ * one job refreshing the backlog gauges.
+ */
+@ApplicationScoped
+public class SweepSchedule {
+
+    /** Quarkus' simple scheduler looks at its triggers once a second. */
+    private static final Duration RESOLUTION = Duration.ofSeconds(1);
+    private static final String BACKLOG_JOB = "lethe-backlog";
+
+    private final Scheduler scheduler;
+    private final SweepRuns runs;
+    private final Backlog backlog;
+    private final LetheConfig config;
+    private final Targets targets;
+    private final Ownership ownership;
+    private final List<String> jobs = new ArrayList<>();
+
+    public SweepSchedule(Scheduler scheduler, SweepRuns runs, Backlog backlog, LetheConfig config, Targets targets,
+            Ownership ownership) {
+        this.scheduler = scheduler;
+        this.runs = runs;
+        this.backlog = backlog;
+        this.config = config;
+        this.targets = targets;
+        this.ownership = ownership;
+    }
+
+    public void start(Collection<Target> targets) {
+        for (Target target : targets) {
+            SweepSettings settings = runs.settings(target);
+            LetheConfig.TargetSweep overrides = this.targets.config(target.name()).sweep();
+            String property = overrides.cron().isPresent() || overrides.every().isPresent()
+                    ? "lethe.targets." + target.name() + ".sweep"
+                    : "lethe.sweep";
+            if (!settings.cron() && Duration.parse(settings.schedule()).compareTo(RESOLUTION) < 0) {
+                throw new ConfigurationException(property + ".every=" + settings.schedule()
+                        + " is shorter than the scheduler's resolution of 1s");
+            }
+            runs.register(target);
+            backlog.register(target);
+            String id = "lethe-sweep-" + target.name();
+            var job = scheduler.newJob(id)
+                    .setConcurrentExecution(ConcurrentExecution.SKIP)
+                    .setAsyncTask(execution -> runs.runIfOwned(target).replaceWithVoid());
+            try {
+                (settings.cron() ? job.setCron(settings.schedule()) : job.setInterval(settings.schedule())).schedule();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                throw new ConfigurationException(property + (settings.cron() ? ".cron=" : ".every=")
+                        + settings.schedule() + " is not a valid schedule: " + e.getMessage());
+            }
+            jobs.add(id);
+        }
+        scheduler.newJob(BACKLOG_JOB)
+                .setInterval(config.sweep().backlogEvery().toString())
+                .setConcurrentExecution(ConcurrentExecution.SKIP)
+                .setAsyncTask(execution -> measureBacklog(targets))
+                .schedule();
+        jobs.add(BACKLOG_JOB);
+    }
+
+    /** Sweeps every target this instance owns now, joining runs already going; after the service was blind. */
+    public Uni<List<SweepResult>> runAll(Collection<Target> targets) {
+        return Multi.createFrom().iterable(targets)
+                .onItem().transformToUniAndMerge(runs::runIfOwned)
+                .collect().asList();
+    }
+
+    public void stop() {
+        jobs.forEach(scheduler::unscheduleJob);
+        jobs.clear();
+    }
+
+    /** Only the owner counts a target's backlog; the others publish no value, which Prometheus' max ignores. */
+    private Uni<Void> measureBacklog(Collection<Target> targets) {
+        return Multi.createFrom().iterable(targets)
+                .onItem().transformToUniAndConcatenate(target -> {
+                    if (ownership.owns(target.name())) {
+                        return backlog.measure(target);
+                    }
+                    backlog.forget(target.name());
+                    return Uni.createFrom().nullItem();
+                })
+                .collect().last().replaceWithVoid();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.lethe.sweep;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.delete.Source;
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.metrics.LetheMetrics.DeletionMeters;
+import dev.lethe.support.DatabaseFailures;
+import dev.lethe.support.RateLimitedLog;
+import dev.lethe.target.Target;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * Deletes a target's due rows in batches: one statement, and so one short transaction, per batch, the rows picked
+ * oldest first by a range scan of the expiry index with {@code FOR UPDATE SKIP LOCKED}, so that several statements,
+ * and several instances, sweeping one table share the work instead of waiting for each other. A run keeps
+ * {@code parallelism} statements in flight and stops when a batch comes back short (nothing left), when its time
+ * budget is spent, or when a statement fails for good.
+ */
+public class Sweeper {
+
+    private static final Logger LOG = Logger.getLogger(Sweeper.class);
+
+    private final Pool pool;
+    private final LetheMetrics metrics;
+    private final Duration retryBackoff;
+    private final int retries;
+    private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
+
+    public Sweeper(Pool pool, LetheMetrics metrics, Duration retryBackoff, int retries) {
+        this.pool = pool;
+        this.metrics = metrics;
+        this.retryBackoff = retryBackoff;
+        this.retries = retries;
+    }
+
+    /** Tally of one run, shared by its statements in flight. */
+    private static final class Run {
+        final long startNanos = System.nanoTime();
+        final long deadlineNanos;
+        private long deleted;
+        private int batches;
+        private int largestBatch;
+        private long longestBatchNanos;
+        private volatile boolean outOfTime;
+
+        Run(Duration budget) {
+            this.deadlineNanos = startNanos + budget.toNanos();
+        }
+
+        synchronized void batch(int rows, long nanos) {
+            deleted += rows;
+            batches++;
+            largestBatch = Math.max(largestBatch, rows);
+            longestBatchNanos = Math.max(longestBatchNanos, nanos);
+        }
+
+        synchronized long deleted() {
+            return deleted;
+        }
+
+        synchronized SweepResult result(String target, SweepResult.Outcome outcome) {
+            return new SweepResult(target, outcome, deleted, batches, largestBatch,
+                    Duration.ofNanos(longestBatchNanos), Duration.ofNanos(System.nanoTime() - startNanos));
+        }
+    }
+
+    public Uni<SweepResult> sweep(Target target, SweepSettings settings) {
+        Run run = new Run(settings.maxRunTime());
+        Uni<Void> expired = drainInParallel(target, target.sql().sweepExpired(), settings, run);
+        Uni<Void> all = target.sql().sweepAlsoDue()
+                .map(alsoDue -> expired.chain(() -> run.outOfTime ? Uni.createFrom().voidItem()
+                        : drainInParallel(target, alsoDue, settings, run)))
+                .orElse(expired);
+        return all
+                .map(done -> run.result(target.name(),
+                        run.outOfTime ? SweepResult.Outcome.BUDGET : SweepResult.Outcome.COMPLETE))
+                .onFailure().recoverWithItem(failure -> {
+                    metrics.databaseError(target.name(), LetheMetrics.Operation.SWEEP);
+                    failures.log("Sweeping %s failed after deleting %d rows (%s); the next run tries again",
+                            target.name(), run.deleted(), DatabaseFailures.describe(failure));
+                    return run.result(target.name(), SweepResult.Outcome.FAILED);
+                })
+                .invoke(result -> metrics.sweepRun(target.name(), result.outcome().label(), result.duration()));
+    }
+
+    /** Several statement loops at once; each ends when its batch comes back short. */
+    private Uni<Void> drainInParallel(Target target, String statement, SweepSettings settings, Run run) {
+        List<Uni<Void>> loops = new ArrayList<>();
+        for (int i = 0; i < settings.parallelism(); i++) {
+            loops.add(drain(target, statement, settings, run));
+        }
+        return Uni.join().all(loops).andFailFast().replaceWithVoid();
+    }
+
+    private Uni<Void> drain(Target target, String statement, SweepSettings settings, Run run) {
+        long[] lastNanos = new long[1];
+        return batch(target, statement, settings.batchSize(), run, lastNanos).chain(deleted -> {
+            if (deleted < settings.batchSize()) {
+                return Uni.createFrom().voidItem();
+            }
+            if (System.nanoTime() >= run.deadlineNanos) {
+                run.outOfTime = true;
+                return Uni.createFrom().voidItem();
+            }
+            Duration pause = pause(settings, run, lastNanos[0]);
+            Uni<Void> next = Uni.createFrom().voidItem();
+            if (!pause.isZero()) {
+                next = next.onItem().delayIt().by(pause);
+            }
+            return next.chain(() -> drain(target, statement, settings, run));
+        });
+    }
+
+    private Uni<Integer> batch(Target target, String statement, int size, Run run, long[] tookNanos) {
+        long[] startNanos = new long[1];
+        Uni<Integer> deleted = DatabaseFailures.retryTransient(Uni.createFrom().deferred(() -> {
+            startNanos[0] = System.nanoTime();
+            return pool.preparedQuery(statement).execute(Tuple.of(size));
+        }), retryBackoff, retries).map(rows -> {
+            long nanos = System.nanoTime() - startNanos[0];
+            DeletionMeters meters = metrics.deletion(target.name(), Source.SWEEP);
+            meters.deleted(rows.size());
+            rows.forEach(row -> meters.lag(row.getDouble(0)));
+            metrics.sweepBatches(target.name()).record(nanos, TimeUnit.NANOSECONDS);
+            run.batch(rows.size(), nanos);
+            tookNanos[0] = nanos;
+            return rows.size();
+        });
+        return deleted;
+    }
+
+    /**
+     * How long to wait before the next statement: the pause factor times the last statement's duration, or longer
+     * if the rate limit needs it.
+     */
+    private static Duration pause(SweepSettings settings, Run run, long lastStatementNanos) {
+        long pause = (long) (lastStatementNanos * settings.pauseFactor());
+        if (settings.maxRowsPerSecond().isPresent()) {
+            long dueNanos = (long) (run.deleted() * 1e9 / settings.maxRowsPerSecond().getAsInt());
+            pause = Math.max(pause, dueNanos - (System.nanoTime() - run.startNanos));
+        }
+        return pause > 0 ? Duration.ofNanos(pause) : Duration.ZERO;
+    }
+}

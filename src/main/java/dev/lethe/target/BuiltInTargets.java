@@ -1,0 +1,76 @@
+package dev.lethe.target;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.lethe.config.LetheConfig;
+
+/** Targets Lethe brings itself: its own expired API keys are deleted like any other expired row. */
+public final class BuiltInTargets {
+
+    public static final String API_KEYS = "lethe-api-keys";
+
+    private BuiltInTargets() {
+    }
+
+    public static Map<String, LetheConfig.TargetConfig> all() {
+        return Map.of(API_KEYS, new Definition("lethe.api_keys", "id", "expires_at"));
+    }
+
+    private record Definition(String tableName, String idColumn, String expiresColumn)
+            implements LetheConfig.TargetConfig {
+
+        @Override
+        public Optional<String> table() {
+            return Optional.of(tableName);
+        }
+
+        @Override
+        public Optional<String> idType() {
+            return Optional.of("uuid");
+        }
+
+        @Override
+        public String timeZone() {
+            return "UTC";
+        }
+
+        @Override
+        public Optional<String> guard() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> alsoDueWhen() {
+            return Optional.empty();
+        }
+
+        @Override
+        public LetheConfig.TargetSweep sweep() {
+            return NO_OVERRIDES;
+        }
+    }
+
+    private static final LetheConfig.TargetSweep NO_OVERRIDES = new LetheConfig.TargetSweep() {
+        @Override
+        public Optional<Duration> every() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> cron() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Integer> batchSize() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<Integer> maxRowsPerSecond() {
+            return Optional.empty();
+        }
+    };
+}

@@ -1,0 +1,104 @@
+package dev.lethe.target;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/** Reads what Lethe needs to know about a table from PostgreSQL's catalog. Names always travel as parameters. */
+final class Catalog {
+
+    /** A table or partitioned table, found through the search path when unqualified. */
+    record Relation(long oid, String schema, String name, boolean canSelectAndDelete, boolean partitioned) {
+    }
+
+    /** @param type the base type's {@code typname}, looking through domains */
+    record Column(String name, String type, String displayType) {
+    }
+
+    private static final String RELATION = "SELECT c.oid::int8, n.nspname::text, c.relname::text,"
+            + " has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'DELETE'), c.relkind = 'p'"
+            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            + " WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')";
+
+    private static final String COLUMNS = "SELECT a.attname::text, COALESCE(b.typname, t.typname)::text,"
+            + " format_type(a.atttypid, a.atttypmod)"
+            + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype"
+            + " WHERE a.attrelid = $1::int8::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ANY($2::text[])";
+
+    private static final String LEADING_INDEX_COLUMNS = "SELECT DISTINCT a.attname::text FROM pg_index i"
+            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
+            + " WHERE i.indrelid = $1::int8::oid AND i.indisvalid";
+
+    private static final String PARTIAL_INDEX_PREDICATES = "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i"
+            + " WHERE i.indrelid = $1::int8::oid AND i.indisvalid AND i.indpred IS NOT NULL";
+
+    private final Pool pool;
+
+    Catalog(Pool pool) {
+        this.pool = pool;
+    }
+
+    Uni<Optional<Relation>> relation(QualifiedName table) {
+        return pool.preparedQuery(RELATION).execute(Tuple.of(table.quoted()))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row row = rows.iterator().next();
+                    return Optional.of(new Relation(row.getLong(0), row.getString(1), row.getString(2),
+                            row.getBoolean(3), row.getBoolean(4)));
+                });
+    }
+
+    Uni<Map<String, Column>> columns(Relation relation, List<String> names) {
+        return pool.preparedQuery(COLUMNS).execute(Tuple.of(relation.oid(), names.toArray(String[]::new)))
+                .map(rows -> {
+                    Map<String, Column> columns = new HashMap<>();
+                    for (Row row : rows) {
+                        columns.put(row.getString(0), new Column(row.getString(0), row.getString(1),
+                                row.getString(2)));
+                    }
+                    return columns;
+                });
+    }
+
+    Uni<Set<String>> leadingIndexColumns(Relation relation) {
+        return pool.preparedQuery(LEADING_INDEX_COLUMNS).execute(Tuple.of(relation.oid()))
+                .map(rows -> {
+                    Set<String> columns = new TreeSet<>();
+                    rows.forEach(row -> columns.add(row.getString(0)));
+                    return columns;
+                });
+    }
+
+    Uni<List<String>> partialIndexPredicates(Relation relation) {
+        return pool.preparedQuery(PARTIAL_INDEX_PREDICATES).execute(Tuple.of(relation.oid()))
+                .map(rows -> {
+                    List<String> predicates = new java.util.ArrayList<>();
+                    rows.forEach(row -> predicates.add(row.getString(0)));
+                    return predicates;
+                });
+    }
+
+    Uni<Void> isKnownTimeZone(String zone) {
+        return pool.preparedQuery("SELECT now() AT TIME ZONE $1").execute(Tuple.of(zone)).replaceWithVoid();
+    }
+
+    /** Plans and runs a statement that touches no row, to prove that trusted SQL from configuration is valid. */
+    Uni<Void> check(String sql) {
+        return pool.query(sql).execute().replaceWithVoid();
+    }
+
+    /** Prepares a statement without running it. */
+    Uni<Void> prepare(String sql) {
+        return pool.withConnection(connection -> connection.prepare(sql).chain(statement -> statement.close()));
+    }
+}

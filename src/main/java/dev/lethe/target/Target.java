@@ -1,0 +1,20 @@
+package dev.lethe.target;
+
+/**
+ * A configured target, resolved against the catalog and ready to use.
+ *
+ * @param name the target's name, as keys and metrics carry it
+ */
+public record Target(String name, TableShape shape, IdType idType, TargetStatements sql) {
+
+    public Target {
+        // The name also ends up in SQL comments and metric labels: only safe characters get this far.
+        if (!TargetName.isValid(name)) {
+            throw new IllegalArgumentException("invalid target name: " + name);
+        }
+    }
+
+    public static Target of(String name, TableShape shape, IdType idType) {
+        return new Target(name, shape, idType, TargetStatements.build(name, shape, idType));
+    }
+}

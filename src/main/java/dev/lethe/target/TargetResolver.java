@@ -1,0 +1,164 @@
+package dev.lethe.target;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.config.LetheConfig.TargetConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import io.vertx.mutiny.sqlclient.Pool;
+
+/**
+ * Turns one {@code lethe.targets.<name>.*} block into a {@link Target}, checking it against the catalog. Every
+ * problem is reported as one sentence that names the property to fix.
+ */
+final class TargetResolver {
+
+    private static final Logger LOG = Logger.getLogger(TargetResolver.class);
+    private static final String PREFIX = "lethe.targets.";
+    private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_+\\-/]{1,64}");
+
+    /** A configuration problem, carrying the sentence that names the property. */
+    static final class Problem extends RuntimeException {
+        Problem(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Catalog catalog;
+    private final IndexAdvisor indexes;
+
+    TargetResolver(Pool pool) {
+        this.catalog = new Catalog(pool);
+        this.indexes = new IndexAdvisor(catalog);
+    }
+
+    Uni<Target> resolve(String name, TargetConfig config) {
+        String property = PREFIX + name;
+        if (!TargetName.isValid(name)) {
+            return fail(property + ": a target name may only contain letters, digits, '_' and '-' (at most 64)");
+        }
+        if (config.table().isEmpty() || config.table().get().isBlank()) {
+            return fail(property + ".table is required: name the table whose rows expire");
+        }
+        String tableText = config.table().get();
+        QualifiedName table;
+        try {
+            table = QualifiedName.parse(tableText);
+        } catch (IllegalArgumentException e) {
+            return fail(property + ".table=" + tableText + " is not a table name: " + e.getMessage());
+        }
+        Optional<IdType> configuredIdType = Optional.empty();
+        if (config.idType().isPresent()) {
+            configuredIdType = IdType.fromConfig(config.idType().get());
+            if (configuredIdType.isEmpty()) {
+                return fail(property + ".id-type=" + config.idType().get() + " is not one of uuid, bigint, text");
+            }
+        }
+        if (!ZONE.matcher(config.timeZone()).matches()) {
+            return fail(property + ".time-zone=" + config.timeZone() + " is not a time zone name");
+        }
+        Optional<IdType> idType = configuredIdType;
+        return catalog.relation(table).chain(relation -> {
+            if (relation.isEmpty()) {
+                return fail(property + ".table=" + tableText + ": no such table"
+                        + (table.schema().isEmpty() ? " in the search path" : ""));
+            }
+            if (!relation.get().canSelectAndDelete()) {
+                return fail(property + ".table=" + tableText + ": the database user lacks SELECT or DELETE on it");
+            }
+            return catalog.columns(relation.get(), List.of(config.idColumn(), config.expiresColumn()))
+                    .chain(columns -> shape(property, config, relation.get(), columns, idType));
+        });
+    }
+
+    private Uni<Target> shape(String property, TargetConfig config, Catalog.Relation relation,
+            Map<String, Catalog.Column> columns, Optional<IdType> configuredIdType) {
+        String where = " of " + relation.schema() + "." + relation.name();
+        Catalog.Column id = columns.get(config.idColumn());
+        if (id == null) {
+            return fail(property + ".id-column=" + config.idColumn() + ": no such column" + where);
+        }
+        Catalog.Column expires = columns.get(config.expiresColumn());
+        if (expires == null) {
+            return fail(property + ".expires-column=" + config.expiresColumn() + ": no such column" + where);
+        }
+        IdType idType;
+        if (configuredIdType.isPresent()) {
+            idType = configuredIdType.get();
+            if (!idType.matchesColumnType(id.type())) {
+                return fail(property + ".id-type=" + idType.configName() + " does not match column "
+                        + config.idColumn() + where + ", which is " + id.displayType());
+            }
+        } else {
+            Optional<IdType> detected = IdType.forColumnType(id.type());
+            if (detected.isEmpty()) {
+                return fail(property + ".id-column=" + config.idColumn() + " is " + id.displayType()
+                        + "; Lethe matches uuid, smallint/integer/bigint and text/varchar ids");
+            }
+            idType = detected.get();
+        }
+        String now;
+        Uni<Void> zoneCheck = Uni.createFrom().voidItem();
+        switch (expires.type()) {
+            case "timestamptz" -> now = "now()";
+            case "timestamp" -> {
+                now = "(now() AT TIME ZONE '" + config.timeZone() + "')";
+                zoneCheck = catalog.isKnownTimeZone(config.timeZone())
+                        .onFailure(PgException.class).transform(e -> new Problem(property + ".time-zone="
+                                + config.timeZone() + " is not a time zone PostgreSQL knows"));
+            }
+            default -> {
+                return fail(property + ".expires-column=" + config.expiresColumn() + " is " + expires.displayType()
+                        + "; Lethe needs timestamp with time zone or timestamp");
+            }
+        }
+        TableShape shape = new TableShape(
+                SqlIdentifier.quote(relation.schema()) + "." + SqlIdentifier.quote(relation.name()),
+                relation.schema() + "." + relation.name(),
+                SqlIdentifier.quote(config.idColumn()),
+                SqlIdentifier.quote(config.expiresColumn()),
+                now, config.guard(), config.alsoDueWhen(), relation.partitioned());
+        Target target = Target.of(property.substring(PREFIX.length()), shape, idType);
+        return zoneCheck
+                .chain(() -> checkPredicate(property + ".guard", shape, shape.guard()))
+                .chain(() -> checkPredicate(property + ".also-due-when", shape, shape.alsoDueWhen()))
+                .chain(() -> prepareAll(property, target))
+                .chain(() -> indexes.advise(relation, config.idColumn(), config.expiresColumn(), shape))
+                .invoke(advice -> advice.forEach(LOG::warn))
+                .replaceWith(target);
+    }
+
+    private Uni<Void> checkPredicate(String property, TableShape shape, Optional<String> predicate) {
+        if (predicate.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return catalog.check("SELECT 1 FROM " + shape.table() + " WHERE (" + predicate.get() + ") LIMIT 0")
+                .onFailure(PgException.class).transform(e -> new Problem(property + "=" + predicate.get()
+                        + " is not a valid predicate on " + shape.displayName() + ": "
+                        + ((PgException) e).getErrorMessage()));
+    }
+
+    private Uni<Void> prepareAll(String property, Target target) {
+        TargetStatements sql = target.sql();
+        List<String> statements = new ArrayList<>(List.of(sql.deleteEventIds(), sql.deleteDueIds(),
+                sql.inspectByIds(), sql.sweepExpired(), sql.lookahead(), sql.backlog(), sql.countAlsoDue()));
+        sql.sweepAlsoDue().ifPresent(statements::add);
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (String statement : statements) {
+            all = all.chain(() -> catalog.prepare(statement)
+                    .onFailure(PgException.class).transform(e -> new Problem(property + ": Lethe could not prepare "
+                            + statement + ": " + ((PgException) e).getErrorMessage())));
+        }
+        return all;
+    }
+
+    private static <T> Uni<T> fail(String message) {
+        return Uni.createFrom().failure(new Problem(message));
+    }
+}

@@ -1,0 +1,211 @@
+package dev.lethe.deploy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import dev.lethe.testsupport.LetheTestProfile;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The Kubernetes manifests are checked against the running service, not by eye: every probe, port and path they
+ * name is one the service serves, and every metric their alerts and dashboard query is one it publishes.
+ */
+@QuarkusTest
+@TestProfile(ManifestsTest.Profile.class)
+class ManifestsTest {
+
+    public static class Profile extends LetheTestProfile {
+        @Override
+        protected Map<String, String> config() {
+            return Map.of("lethe.targets.message.table", "Message", "lethe.sweep.every", "1h");
+        }
+    }
+
+    private static final Path K8S = Path.of("k8s");
+    private static final Pattern METRIC = Pattern.compile("\\b(lethe_[a-z0-9_]+)\\b");
+    /** Series Prometheus itself adds to every target. */
+    private static final Set<String> PROMETHEUS_OWN = Set.of("up");
+
+    private static final List<JsonNode> documents = new ArrayList<>();
+
+    @BeforeAll
+    static void parseEveryManifest() throws IOException {
+        ObjectReader yaml = new ObjectMapper(new YAMLFactory()).reader();
+        try (Stream<Path> files = Files.walk(K8S)) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var parser = yaml.createParser(file.toFile())) {
+                    yaml.readValues(parser, JsonNode.class).forEachRemaining(documents::add);
+                }
+            }
+        }
+        assertThat(documents).as("YAML documents under k8s/").hasSizeGreaterThan(8);
+    }
+
+    @Test
+    void probesPointAtHealthEndpointsTheServiceServes() {
+        JsonNode container = container();
+        int port = containerPort(container, "http");
+        assertThat(port).as("the container port is the port the packaged service listens on")
+                .isEqualTo(productionHttpPort());
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            JsonNode get = container.path(probe).path("httpGet");
+            assertThat(get.path("port").asText()).as(probe + " port").isEqualTo("http");
+            String path = get.path("path").asText();
+            int status = given().get(path).then().extract().statusCode();
+            assertThat(status).as(probe + " " + path).isIn(200, 503);
+            assertThat(given().get(path).then().extract().jsonPath().getString("status")).as(probe + " " + path)
+                    .isIn("UP", "DOWN");
+        }
+    }
+
+    @Test
+    void scrapeSettingsPointAtTheMetricsEndpoint() {
+        JsonNode template = deployment().path("spec").path("template");
+        JsonNode annotations = template.path("metadata").path("annotations");
+        assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(containerPort(container(), "http"));
+        String path = annotations.path("prometheus.io/path").asText();
+        assertThat(given().get(path).then().statusCode(200).extract().asString()).contains("# TYPE lethe_");
+
+        JsonNode service = only("Service");
+        JsonNode servicePort = service.path("spec").path("ports").get(0);
+        assertThat(servicePort.path("targetPort").asText()).isEqualTo("http");
+        JsonNode endpoint = only("ServiceMonitor").path("spec").path("endpoints").get(0);
+        assertThat(endpoint.path("port").asText()).isEqualTo(servicePort.path("name").asText());
+        assertThat(endpoint.path("path").asText()).isEqualTo(path);
+        assertThat(only("ServiceMonitor").path("spec").path("selector").path("matchLabels"))
+                .isEqualTo(service.path("spec").path("selector").isEmpty()
+                        ? service.path("metadata").path("labels") : service.path("spec").path("selector"));
+    }
+
+    @Test
+    void everyMetricInAlertsAndDashboardIsOneTheServicePublishes() throws IOException {
+        Set<String> published = publishedSeries();
+        Set<String> queried = new HashSet<>();
+        for (JsonNode group : only("PrometheusRule").path("spec").path("groups")) {
+            for (JsonNode rule : group.path("rules")) {
+                queried.addAll(metrics(rule.path("expr").asText()));
+            }
+        }
+        JsonNode dashboard = new ObjectMapper().readTree(
+                K8S.resolve("components/prometheus-operator/lethe-dashboard.json").toFile());
+        dashboard.findValues("expr").forEach(expr -> queried.addAll(metrics(expr.asText())));
+        dashboard.findValues("definition").forEach(query -> queried.addAll(metrics(query.asText())));
+
+        assertThat(queried).as("metrics the alerts and the dashboard query").hasSizeGreaterThan(8);
+        assertThat(published).as("series the running service publishes").containsAll(queried);
+        assertThat(only("PrometheusRule").toString()).contains("up{job=\\\"lethe\\\"}");
+    }
+
+    @Test
+    void dashboardCoversWhatOperatorsLookAt() throws IOException {
+        String dashboard = Files.readString(K8S.resolve("components/prometheus-operator/lethe-dashboard.json"));
+        assertThat(dashboard).contains("lethe_delete_lag_seconds_bucket", "lethe_rows_deleted_total",
+                "lethe_backlog_rows", "lethe_redis_subscribed", "lethe_database_errors_total");
+    }
+
+    @Test
+    void kustomizeRendersTheBaseAndTheOperatorOverlay() throws Exception {
+        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed here");
+        for (String root : List.of("k8s", "k8s/overlays/prometheus-operator")) {
+            Process render = new ProcessBuilder("kubectl", "kustomize", root).redirectErrorStream(true).start();
+            String output = new String(render.getInputStream().readAllBytes());
+            assertThat(render.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(render.exitValue()).as(output).isZero();
+            assertThat(output).contains("kind: Deployment", "kind: NetworkPolicy", "kind: PodDisruptionBudget");
+        }
+    }
+
+    /** Quarkus' default HTTP port, unless application.properties sets another for production. */
+    private static int productionHttpPort() {
+        try {
+            for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
+                String trimmed = line.trim();
+                if (trimmed.startsWith("quarkus.http.port=") || trimmed.startsWith("%prod.quarkus.http.port=")) {
+                    return Integer.parseInt(trimmed.substring(trimmed.indexOf('=') + 1).trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return 8080;
+    }
+
+    private static Set<String> publishedSeries() {
+        Set<String> names = new HashSet<>(PROMETHEUS_OWN);
+        for (String line : given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
+                names.add(line.substring(0, end));
+            }
+        }
+        return names;
+    }
+
+    private static Set<String> metrics(String expression) {
+        Set<String> names = new HashSet<>();
+        Matcher matcher = METRIC.matcher(expression);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        if (expression.contains("up{")) {
+            names.add("up");
+        }
+        return names;
+    }
+
+    private static JsonNode deployment() {
+        return only("Deployment");
+    }
+
+    private static JsonNode container() {
+        return deployment().path("spec").path("template").path("spec").path("containers").get(0);
+    }
+
+    private static int containerPort(JsonNode container, String name) {
+        for (JsonNode port : container.path("ports")) {
+            if (name.equals(port.path("name").asText())) {
+                return port.path("containerPort").asInt();
+            }
+        }
+        throw new AssertionError("no container port named " + name);
+    }
+
+    private static JsonNode only(String kind) {
+        List<JsonNode> found = documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+        assertThat(found).as("manifests of kind " + kind).hasSize(1);
+        return found.get(0);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

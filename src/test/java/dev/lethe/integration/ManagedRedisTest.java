@@ -1,0 +1,70 @@
+package dev.lethe.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import dev.lethe.testsupport.Keys;
+import dev.lethe.testsupport.LetheTestProfile;
+import dev.lethe.testsupport.OwnRedis;
+import dev.lethe.testsupport.Prometheus;
+import dev.lethe.testsupport.Sql;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.redis.client.Redis;
+
+/** A managed Redis refuses CONFIG; its operator has set the notification flags by hand. */
+@QuarkusTest
+@TestProfile(ManagedRedisTest.Profile.class)
+class ManagedRedisTest {
+
+    public static class Profile extends LetheTestProfile {
+        @Override
+        protected boolean ownRedis() {
+            return true;
+        }
+
+        @Override
+        protected List<String> ownRedisArgs() {
+            return List.of("--rename-command", "CONFIG", "", "--notify-keyspace-events", "Ex");
+        }
+
+        @Override
+        protected Map<String, String> config() {
+            // Only the event path acts here: the sweep would delete the row too and hide a broken path.
+            return Map.of("lethe.targets.message.table", "Message", "lethe.sweep.every", "1h",
+                    "lethe.sweep.lookahead", "0s");
+        }
+    }
+
+    @Inject
+    Redis redis;
+
+    @ConfigProperty(name = "lethe.key-prefix")
+    String prefix;
+
+    @Test
+    void serviceWorksWhenRedisRefusesConfig() {
+        String node = "127.0.0.1:" + OwnRedis.server().port();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                Prometheus.scrape().value("lethe_redis_subscribed", "node", node)).isEqualTo(1));
+        assertThat(OwnRedis.server().command("CONFIG GET notify-keyspace-events")).startsWith("-ERR unknown command");
+
+        Sql sql = Sql.ofApplication();
+        UUID id = UUID.randomUUID();
+        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?, now() AT TIME ZONE 'UTC')",
+                id, UUID.randomUUID());
+        new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id)).isZero());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.lethe.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import dev.lethe.testsupport.Keys;
+import dev.lethe.testsupport.LetheTestProfile;
+import dev.lethe.testsupport.OwnRedis;
+import dev.lethe.testsupport.Prometheus;
+import dev.lethe.testsupport.RedisServer;
+import dev.lethe.testsupport.Sql;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import io.vertx.redis.client.Redis;
+
+@QuarkusTest
+@TestProfile(RedisRestartTest.Profile.class)
+class RedisRestartTest {
+
+    public static class Profile extends LetheTestProfile {
+        @Override
+        protected boolean ownRedis() {
+            return true;
+        }
+
+        @Override
+        protected Map<String, String> config() {
+            // Only the event path acts here: the sweep would delete these rows too and hide a broken path.
+            return Map.of(
+                    "lethe.sweep.every", "1h",
+                    "lethe.sweep.lookahead", "0s",
+                    "lethe.targets.message.table", "Message",
+                    "lethe.redis.reconnect-max-backoff", "500ms",
+                    "lethe.redis.ping-interval", "500ms");
+        }
+    }
+
+    @Inject
+    Redis redis;
+
+    @ConfigProperty(name = "lethe.key-prefix")
+    String prefix;
+
+    @Test
+    void subscriptionComesBackAfterRedisRestarts() {
+        RedisServer server = OwnRedis.server();
+        String node = "127.0.0.1:" + server.port();
+        awaitSubscribed(node, true);
+
+        server.kill();
+        awaitSubscribed(node, false);
+        RestAssured.get("/q/health/ready").then().statusCode(503);
+
+        server.start();
+        awaitSubscribed(node, true);
+        assertThat(server.command("CONFIG GET notify-keyspace-events")).isEqualTo("*2");
+        assertThat(notificationFlags(server)).as("flags set again on the fresh server").contains("E").contains("x");
+        assertRowDeletedAfterKeyExpires();
+    }
+
+    @Test
+    void silentRedisIsDetectedByItsUnansweredPing() {
+        RedisServer server = OwnRedis.server();
+        String node = "127.0.0.1:" + server.port();
+        awaitSubscribed(node, true);
+
+        server.freeze(true);
+        try {
+            awaitSubscribed(node, false);
+        } finally {
+            server.freeze(false);
+        }
+        awaitSubscribed(node, true);
+        assertRowDeletedAfterKeyExpires();
+    }
+
+    private void assertRowDeletedAfterKeyExpires() {
+        Sql sql = Sql.ofApplication();
+        UUID id = UUID.randomUUID();
+        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?, now() AT TIME ZONE 'UTC')",
+                id, UUID.randomUUID());
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+            new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
+            assertThat(sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id)).isZero();
+        });
+    }
+
+    private static String notificationFlags(RedisServer server) {
+        try (var socket = new java.net.Socket("127.0.0.1", server.port())) {
+            socket.getOutputStream().write("CONFIG GET notify-keyspace-events\r\n".getBytes());
+            byte[] reply = new byte[256];
+            int read = socket.getInputStream().read(reply);
+            return new String(reply, 0, read).split("\r\n")[4];
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitSubscribed(String node, boolean subscribed) {
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                Prometheus.scrape().value("lethe_redis_subscribed", "node", node)).isEqualTo(subscribed ? 1 : 0));
+    }
+}

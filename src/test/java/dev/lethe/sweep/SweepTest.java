@@ -1,0 +1,246 @@
+package dev.lethe.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.target.Target;
+import dev.lethe.target.Targets;
+import dev.lethe.testsupport.LetheTestProfile;
+import dev.lethe.testsupport.Prometheus;
+import dev.lethe.testsupport.Sql;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.PgPool;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.PoolOptions;
+
+/** The sweep, run on demand: scheduled runs are an hour apart here, so each test decides when one happens. */
+@QuarkusTest
+@TestProfile(SweepTest.Profile.class)
+class SweepTest {
+
+    public static class Profile extends LetheTestProfile {
+        @Override
+        protected Map<String, String> config() {
+            return Map.ofEntries(
+                    Map.entry("lethe.sweep.every", "1h"),
+                    Map.entry("lethe.sweep.backlog-every", "1h"),
+                    Map.entry("lethe.sweep.lookahead", "5s"),
+                    Map.entry("lethe.sweep.parallelism", "1"),
+                    Map.entry("lethe.targets.message.table", "Message"),
+                    Map.entry("lethe.targets.message.guard", "NOT \"legalHold\""),
+                    Map.entry("lethe.targets.session.table", "chat.SessionKey"),
+                    Map.entry("lethe.targets.refresh.table", "refresh_tokens"),
+                    Map.entry("lethe.targets.refresh.expires-column", "expires_at"),
+                    Map.entry("lethe.targets.refresh.sweep.batch-size", "700"),
+                    Map.entry("lethe.targets.reset.table", "password_reset_tokens"),
+                    Map.entry("lethe.targets.reset.expires-column", "expires_at"),
+                    Map.entry("lethe.targets.reset.also-due-when", "used_at IS NOT NULL"),
+                    Map.entry("lethe.targets.reset.guard", "NOT protected"),
+                    Map.entry("lethe.targets.verify.table", "email_verification_tokens"),
+                    Map.entry("lethe.targets.verify.expires-column", "expires_at"),
+                    Map.entry("lethe.targets.verify.also-due-when", "used_at IS NOT NULL"));
+        }
+    }
+
+    @Inject
+    SweepRuns runs;
+
+    @Inject
+    Targets targets;
+
+    @Inject
+    Backlog backlog;
+
+    @Inject
+    Pool applicationPool;
+
+    Sql sql;
+
+    @BeforeEach
+    void connect() {
+        sql = Sql.ofApplication();
+    }
+
+    @Test
+    void dueRowsWithoutAnyKeyAreDeletedBySweep() {
+        UUID message = insertMessage("(now() AT TIME ZONE 'UTC') - interval '5 minutes'", false);
+        String session = "s-" + UUID.randomUUID();
+        sql.update("INSERT INTO chat.\"SessionKey\" (\"id\", \"expiresAt\") VALUES (?, now() - interval '1 day')",
+                session);
+        double before = Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message");
+
+        assertThat(sweep("message").outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+        sweep("session");
+
+        assertThat(count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", message)).isZero();
+        assertThat(count("SELECT count(*) FROM chat.\"SessionKey\" WHERE \"id\" = ?", session)).isZero();
+        assertThat(Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message")
+                - before).isEqualTo(1);
+    }
+
+    @Test
+    void sweepLeavesHeldRowsNullExpiriesAndFutureRowsAlone() {
+        UUID held = insertMessage("(now() AT TIME ZONE 'UTC') - interval '1 hour'", true);
+        UUID future = insertMessage("(now() AT TIME ZONE 'UTC') + interval '1 hour'", false);
+        String forever = "s-" + UUID.randomUUID();
+        sql.update("INSERT INTO chat.\"SessionKey\" (\"id\", \"expiresAt\") VALUES (?, NULL)", forever);
+
+        sweep("message");
+        sweep("session");
+
+        assertThat(count("SELECT count(*) FROM \"Message\" WHERE \"id\" IN (?, ?)", held, future)).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM chat.\"SessionKey\" WHERE \"id\" = ?", forever)).isOne();
+    }
+
+    @Test
+    void usedTokensGoBeforeTheyExpireButTheGuardStillHolds() {
+        UUID used = token("password_reset_tokens", "now() + interval '1 hour'", "now()", false);
+        UUID usedProtected = token("password_reset_tokens", "now() + interval '1 hour'", "now()", true);
+        UUID expiredProtected = token("password_reset_tokens", "now() - interval '1 hour'", "NULL", true);
+        UUID unused = token("password_reset_tokens", "now() + interval '1 hour'", "NULL", false);
+        UUID expired = token("password_reset_tokens", "now() - interval '1 hour'", "NULL", false);
+        UUID verified = sql.column("INSERT INTO email_verification_tokens (user_id, expires_at, used_at)"
+                + " VALUES (gen_random_uuid(), now() + interval '1 day', now()) RETURNING id").stream()
+                .map(UUID.class::cast).findFirst().orElseThrow();
+
+        sweep("reset");
+        sweep("verify");
+
+        assertThat(count("SELECT count(*) FROM password_reset_tokens WHERE id IN (?, ?)", used, expired)).isZero();
+        assertThat(count("SELECT count(*) FROM password_reset_tokens WHERE id IN (?, ?, ?)", usedProtected,
+                expiredProtected, unused)).isEqualTo(3);
+        assertThat(count("SELECT count(*) FROM email_verification_tokens WHERE id = ?", verified)).isZero();
+    }
+
+    @Test
+    void largeBacklogIsDrainedInBatchesOfTheConfiguredSize() {
+        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
+                + " SELECT gen_random_uuid(), now() - interval '1 minute' * g FROM generate_series(1, 5000) g");
+
+        SweepResult result = sweep("refresh");
+
+        assertThat(result.deleted()).isEqualTo(5000);
+        assertThat(result.largestBatch()).as("lethe.targets.refresh.sweep.batch-size").isEqualTo(700);
+        assertThat(result.batches()).as("7 full batches and the short one that ends the run").isEqualTo(8);
+        assertThat(count("SELECT count(*) FROM refresh_tokens WHERE expires_at <= now()")).isZero();
+    }
+
+    @Test
+    void sweepSkipsRowsAnotherTransactionHoldsInsteadOfWaiting() throws Exception {
+        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
+                + " SELECT gen_random_uuid(), now() - interval '1 hour' FROM generate_series(1, 50)");
+        try (Connection application = sql.connect(); Statement statement = application.createStatement()) {
+            application.setAutoCommit(false);
+            statement.execute("SELECT id FROM refresh_tokens WHERE expires_at <= now() ORDER BY id LIMIT 10 FOR UPDATE");
+
+            SweepResult whileLocked = sweep("refresh");
+
+            assertThat(whileLocked.outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+            assertThat(whileLocked.deleted()).isEqualTo(40);
+            application.rollback();
+        }
+        assertThat(sweep("refresh").deleted()).as("the released rows go at the next run").isEqualTo(10);
+    }
+
+    @Test
+    void rowFallingDueSoonIsDeletedAtItsDueTimeWithoutAnyKey() {
+        UUID soon = insertMessage("(now() AT TIME ZONE 'UTC') + interval '2 seconds'", false);
+        double before = Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message");
+
+        sweep("message");
+
+        assertThat(count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", soon)).as("not before its time")
+                .isOne();
+        await().atMost(Duration.ofSeconds(10)).until(() -> count(
+                "SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", soon) == 0);
+        assertThat(Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message")
+                - before).isEqualTo(1);
+        assertThat(Prometheus.scrape().value("lethe_target_owner", "target", "message")).isEqualTo(1);
+    }
+
+    @Test
+    void backlogCountsDueRowsTheGuardAllows() {
+        sweep("message");
+        for (int i = 0; i < 30; i++) {
+            insertMessage("(now() AT TIME ZONE 'UTC') - interval '2 minutes'", false);
+        }
+        insertMessage("(now() AT TIME ZONE 'UTC') - interval '1 day'", true);
+
+        Backlog.Measure measure = backlog.measure(target("message")).await().atMost(Duration.ofSeconds(10));
+
+        assertThat(measure.rows()).isEqualTo(30);
+        assertThat(measure.oldestSeconds()).isBetween(120.0, 3600.0);
+        Prometheus metrics = Prometheus.scrape();
+        assertThat(metrics.value("lethe_backlog_rows", "target", "message")).isEqualTo(30);
+        assertThat(metrics.value("lethe_backlog_oldest_seconds", "target", "message")).isGreaterThanOrEqualTo(120);
+        sweep("message");
+        assertThat(backlog.measure(target("message")).await().atMost(Duration.ofSeconds(10)).rows()).isZero();
+    }
+
+    @Test
+    void twoSweepersOnTwoPoolsShareATableAndDeleteEachRowOnce() {
+        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
+                + " SELECT gen_random_uuid(), now() - interval '1 second' * g FROM generate_series(1, 20000) g");
+        Vertx vertx = Vertx.vertx();
+        Pool otherPool = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT)
+                .setDatabase(sql.database()).setUser(Sql.USER), new PoolOptions().setMaxSize(2));
+        try {
+            Sweeper other = new Sweeper(otherPool, new LetheMetrics(new SimpleMeterRegistry()), Duration.ofMillis(100), 3);
+            Sweeper ours = new Sweeper(applicationPool, new LetheMetrics(new SimpleMeterRegistry()),
+                    Duration.ofMillis(100), 3);
+            SweepSettings settings = runs.settings(target("refresh"));
+
+            var both = Uni.combine().all().unis(ours.sweep(target("refresh"), settings),
+                    other.sweep(target("refresh"), settings)).asTuple().await().atMost(Duration.ofSeconds(60));
+
+            assertThat(both.getItem1().outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+            assertThat(both.getItem2().outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+            assertThat(both.getItem1().deleted() + both.getItem2().deleted()).isEqualTo(20000);
+            assertThat(count("SELECT count(*) FROM refresh_tokens WHERE expires_at <= now()")).isZero();
+        } finally {
+            otherPool.closeAndAwait();
+            vertx.closeAndAwait();
+        }
+    }
+
+    private SweepResult sweep(String target) {
+        return runs.run(target(target)).await().atMost(Duration.ofSeconds(60));
+    }
+
+    private Target target(String name) {
+        return targets.find(name).orElseThrow();
+    }
+
+    private long count(String query, Object... parameters) {
+        return sql.count(query, parameters);
+    }
+
+    private UUID insertMessage(String expiresAt, boolean legalHold) {
+        UUID id = UUID.randomUUID();
+        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\", \"legalHold\") VALUES (?, ?, "
+                + expiresAt + ", ?)", id, UUID.randomUUID(), legalHold);
+        return id;
+    }
+
+    private UUID token(String table, String expiresAt, String usedAt, boolean protectedToken) {
+        return (UUID) sql.column("INSERT INTO " + table + " (user_id, expires_at, used_at, protected) VALUES ("
+                + "gen_random_uuid(), " + expiresAt + ", " + usedAt + ", ?) RETURNING id", protectedToken).get(0);
+    }
+}

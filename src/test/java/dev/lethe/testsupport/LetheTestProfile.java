@@ -1,0 +1,74 @@
+package dev.lethe.testsupport;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+/**
+ * A test profile with a database of its own (created from a schema script) and a key prefix of its own, so that
+ * test classes are isolated from each other even though they share the local servers.
+ */
+public abstract class LetheTestProfile implements QuarkusTestProfile {
+
+    /** Classpath resources (separated by ",") holding the schema, statements ending with ";" at line ends. */
+    protected String schema() {
+        return "db/chat.sql";
+    }
+
+    /** The lethe.* settings of this profile. */
+    protected abstract Map<String, String> config();
+
+    /** Whether the application gets a redis-server of its own that the test may kill ({@link OwnRedis}). */
+    protected boolean ownRedis() {
+        return false;
+    }
+
+    /** Whether the application gets a Redis Cluster of its own ({@link OwnRedisCluster}). */
+    protected boolean ownRedisCluster() {
+        return false;
+    }
+
+    /** Extra arguments for the own redis-server. */
+    protected List<String> ownRedisArgs() {
+        return List.of();
+    }
+
+    public String name() {
+        return getClass().getSimpleName().toLowerCase(Locale.ROOT).replace("profile", "");
+    }
+
+    public String keyPrefix() {
+        return "t-" + name();
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        Map<String, String> overrides = new HashMap<>();
+        overrides.put("lethe.key-prefix", keyPrefix());
+        overrides.putAll(config());
+        return overrides;
+    }
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        List<TestResourceEntry> resources = new ArrayList<>();
+        resources.add(new TestResourceEntry(PostgresDatabase.class,
+                Map.of("database", "lethe_test_" + name(), "schema", schema())));
+        if (ownRedisCluster()) {
+            resources.add(new TestResourceEntry(OwnRedisCluster.class));
+        }
+        if (ownRedis()) {
+            resources.add(new TestResourceEntry(OwnRedis.class, Map.of("args", String.join("|", ownRedisArgs()))));
+        }
+        return resources;
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
+    }
+}
