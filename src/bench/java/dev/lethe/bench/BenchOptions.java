@@ -1,0 +1,98 @@
+package dev.lethe.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's flags ({@code --name value}); every size is a flag and the defaults are the scenarios of the
+ * performance issue.
+ */
+final class BenchOptions {
+
+    private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
+
+    static {
+        DEFAULTS.put("scenarios", "burst,steady,drain");
+        DEFAULTS.put("burst-rows", "200000");
+        DEFAULTS.put("burst-delete-threads", "4");
+        DEFAULTS.put("steady-rate", "5000");
+        DEFAULTS.put("steady-seconds", "60");
+        DEFAULTS.put("steady-lead-seconds", "20");
+        DEFAULTS.put("unrelated-keys", "1000000");
+        DEFAULTS.put("pending-rows", "1000000");
+        DEFAULTS.put("drain-due", "1000000");
+        DEFAULTS.put("drain-total", "2000000");
+        DEFAULTS.put("writer-rate", "1000");
+        DEFAULTS.put("writer-solo-seconds", "10");
+        DEFAULTS.put("lethe-jvm", "-Xmx128m");
+        DEFAULTS.put("lethe-config", "");
+        DEFAULTS.put("redis-hz", "10");
+        DEFAULTS.put("out", "target/bench");
+    }
+
+    private final Map<String, String> values;
+
+    private BenchOptions(Map<String, String> values) {
+        this.values = values;
+    }
+
+    static BenchOptions parse(String[] args) {
+        Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--") || !DEFAULTS.containsKey(arg.substring(2))) {
+                throw new IllegalArgumentException("unknown flag " + arg + "; flags: " + DEFAULTS.keySet());
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            values.put(arg.substring(2), args[++i]);
+        }
+        return new BenchOptions(values);
+    }
+
+    List<String> scenarios() {
+        return Arrays.stream(values.get("scenarios").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    int integer(String name) {
+        return Integer.parseInt(values.get(name).replace("_", ""));
+    }
+
+    Path out() {
+        return Path.of(values.get("out"));
+    }
+
+    /** JVM options for the service under test, separated by spaces. */
+    List<String> letheJvm() {
+        return split(values.get("lethe-jvm"), " ");
+    }
+
+    /** Extra service configuration: key=value pairs separated by commas. */
+    Map<String, String> letheConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String pair : split(values.get("lethe-config"), ",")) {
+            int equals = pair.indexOf('=');
+            config.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+        }
+        return config;
+    }
+
+    Map<String, String> all() {
+        return values;
+    }
+
+    private static List<String> split(String text, String separator) {
+        List<String> parts = new ArrayList<>();
+        for (String part : text.split(separator)) {
+            if (!part.isBlank()) {
+                parts.add(part.trim());
+            }
+        }
+        return parts;
+    }
+}

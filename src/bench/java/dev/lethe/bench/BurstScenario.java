@@ -1,0 +1,154 @@
+package dev.lethe.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Scenario 1: every key of a burst expires at the same instant. Lethe's rate is set against the two ceilings
+ * measured in the same run: a bare subscriber that only counts the events, and raw batched deletes of the same rows.
+ */
+final class BurstScenario {
+
+    private static final String PREFIX = "lethe:message:";
+    private static final int RAW_BATCH = 500;
+
+    private final BenchOptions options;
+    private final BenchDatabase db;
+    private final BenchRedis redis;
+
+    BurstScenario(BenchOptions options, BenchDatabase db, BenchRedis redis) {
+        this.options = options;
+        this.db = db;
+        this.redis = redis;
+    }
+
+    Report run() throws Exception {
+        int rows = options.integer("burst-rows");
+        Report report = new Report("burst", String.format("%,d rows whose keys all expire at the same instant", rows));
+        report.add("rows", "Rows", rows, "");
+
+        double subscriberSeconds = bareSubscriber(rows);
+        double subscriberRate = rows / subscriberSeconds;
+        report.add("subscriber_seconds", "Bare subscriber: last event after the instant", subscriberSeconds, "s");
+        report.add("subscriber_rate", "Bare subscriber: events per second", subscriberRate, "/s");
+
+        double rawSeconds = rawDelete(rows);
+        double rawRate = rows / rawSeconds;
+        report.add("raw_delete_seconds", "Raw batched DELETE (" + options.integer("burst-delete-threads")
+                + " connections, " + RAW_BATCH + " ids per statement)", rawSeconds, "s");
+        report.add("raw_delete_rate", "Raw batched DELETE: rows per second", rawRate, "/s");
+
+        double eventSeconds = lethe(rows, Map.of("lethe.sweep.lookahead", "0s", "lethe.sweep.every", "1h"), report,
+                "events_only");
+        double eventRate = rows / eventSeconds;
+        report.add("lethe_events_only_seconds", "Lethe, event path alone: last row gone after the instant",
+                eventSeconds, "s");
+        report.add("lethe_events_only_rate", "Lethe, event path alone: deletions per second", eventRate, "/s");
+        report.check("ratio_to_subscriber", "Lethe (events) / bare subscriber", eventRate / subscriberRate, "",
+                ">= 0.5", eventRate / subscriberRate >= 0.5);
+        report.add("ratio_to_raw_delete", "Lethe (events) / raw batched DELETE", eventRate / rawRate, "");
+
+        double defaultSeconds = lethe(rows, Map.of(), report, "default");
+        report.add("lethe_default_seconds", "Lethe, default settings (events + look-ahead + sweep)", defaultSeconds,
+                "s");
+        report.add("lethe_default_rate", "Lethe, default settings: deletions per second", rows / defaultSeconds, "/s");
+        return report;
+    }
+
+    private double bareSubscriber(int rows) throws InterruptedException {
+        redis.flush();
+        List<String> keys = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            keys.add(PREFIX + UUID.randomUUID());
+        }
+        try (BenchRedis.CountingSubscriber subscriber = redis.new CountingSubscriber(PREFIX)) {
+            long instant = System.currentTimeMillis() + leadMillis(rows);
+            redis.setAt(keys, instant);
+            await(() -> subscriber.count.get() >= rows, 20, instant + 180_000, "the bare subscriber's events");
+            return (subscriber.lastMillis - instant) / 1000.0;
+        }
+    }
+
+    private double rawDelete(int rows) throws Exception {
+        db.recreateTable();
+        db.insert(rows, "now() - interval '1 minute'");
+        db.vacuumAnalyze();
+        ConcurrentLinkedQueue<UUID[]> batches = new ConcurrentLinkedQueue<>();
+        List<UUID> ids = db.ids("true");
+        for (int i = 0; i < ids.size(); i += RAW_BATCH) {
+            batches.add(ids.subList(i, Math.min(ids.size(), i + RAW_BATCH)).toArray(UUID[]::new));
+        }
+        List<Thread> threads = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int t = 0; t < options.integer("burst-delete-threads"); t++) {
+            Thread thread = new Thread(() -> {
+                try (Connection connection = db.connect(); PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM " + BenchDatabase.TABLE + " WHERE id = ANY(?)")) {
+                    UUID[] batch;
+                    while ((batch = batches.poll()) != null) {
+                        delete.setArray(1, connection.createArrayOf("uuid", batch));
+                        delete.executeUpdate();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (db.count("true") != 0) {
+            throw new IllegalStateException("the raw delete left rows behind");
+        }
+        return seconds;
+    }
+
+    private double lethe(int rows, Map<String, String> config, Report report, String variant) throws Exception {
+        redis.flush();
+        db.recreateTable();
+        try (LetheUnderTest lethe = LetheUnderTest.start(options, redis.uri(), config)) {
+            long instant = System.currentTimeMillis() + leadMillis(rows);
+            db.insert(rows, "to_timestamp(" + instant / 1000.0 + ")");
+            db.vacuumAnalyze();
+            List<String> keys = db.ids("true").stream().map(id -> PREFIX + id).toList();
+            redis.setAt(keys, instant);
+            if (System.currentTimeMillis() >= instant) {
+                throw new IllegalStateException("loading took longer than the lead time");
+            }
+            // Polled in the database (an index probe), not through Lethe's metrics, whose rendering would cost the
+            // service under test CPU it needs for the burst.
+            double cpuBefore = lethe.cpuSeconds();
+            await(() -> !db.anyDueBy(instant), 25, instant + 300_000, "Lethe's deletions");
+            long gone = System.currentTimeMillis();
+            report.put("lethe_" + variant + "_cpu_seconds", lethe.cpuSeconds() - cpuBefore);
+            report.put("lethe_" + variant + "_by_event", lethe.metric("lethe_rows_deleted_total", "source=\"event\""));
+            report.put("lethe_" + variant + "_by_sweep", lethe.metric("lethe_rows_deleted_total", "source=\"sweep\""));
+            return (gone - instant) / 1000.0;
+        }
+    }
+
+    /** Time to load the rows and keys before they are all due at once. */
+    private static long leadMillis(int rows) {
+        return 5_000 + rows / 20;
+    }
+
+    static void await(BooleanSupplier condition, long pollMillis, long deadlineMillis, String what)
+            throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadlineMillis) {
+                throw new IllegalStateException("timed out waiting for " + what);
+            }
+            Thread.sleep(pollMillis);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.lethe.bench;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+
+/**
+ * Scenario 3: a large backlog with no keys at all, drained by the sweep while the application keeps writing; the
+ * same data deleted by one naive DELETE as the baseline. The backlog falls due at one instant while Lethe is already
+ * running (as when a flood of rows expires together), so that the JVM's start is not part of the drain; the
+ * look-ahead is off, so that the sweep alone does the work.
+ */
+final class DrainScenario {
+
+    private final BenchOptions options;
+    private final BenchDatabase db;
+    private final BenchRedis redis;
+
+    DrainScenario(BenchOptions options, BenchDatabase db, BenchRedis redis) {
+        this.options = options;
+        this.db = db;
+        this.redis = redis;
+    }
+
+    /** @param from start of the drain, epoch millis; @param to its end */
+    private record Run(double seconds, double fromDueSeconds, double longestTransaction, double longestStatement,
+            double writerSoloP99, double writerDuringP99, long from, long to) {
+    }
+
+    Report run() throws Exception {
+        int due = options.integer("drain-due");
+        int total = options.integer("drain-total");
+        Report report = new Report("drain", String.format("%,d due rows in a %,d-row table, no keys, while a writer"
+                + " inserts %,d rows/s (%s)", due, total, options.integer("writer-rate"),
+                PgbenchWriter.find().isPresent() ? "pgbench -R" : "a JDBC loop"));
+
+        Run lethe = measure(due, total, true);
+        Run naive = measure(due, total, false);
+
+        report.add("lethe_drain_seconds", "Lethe: drain time, first to last deletion", lethe.seconds, "s");
+        report.add("lethe_drain_from_due_seconds", "Lethe: from the instant the rows fell due to empty",
+                lethe.fromDueSeconds, "s");
+        report.add("naive_delete_seconds", "Naive DELETE ... WHERE expires_at <= now()", naive.seconds, "s");
+        double ratio = lethe.seconds / naive.seconds;
+        report.check("drain_ratio", "Lethe drain / naive DELETE", ratio, "x", "<= 3x", ratio <= 3);
+        report.add("lethe_rows_per_second", "Lethe: rows per second", due / lethe.seconds, "/s");
+        report.check("lethe_longest_statement_ms", "Lethe: longest sweep statement (= transaction)",
+                lethe.longestStatement * 1000, "ms", "< 200 ms", lethe.longestStatement < 0.2);
+        report.add("lethe_longest_transaction_ms", "Lethe: longest open transaction seen in pg_stat_activity",
+                lethe.longestTransaction * 1000, "ms");
+        report.add("naive_longest_transaction_ms", "Naive: longest transaction", naive.longestTransaction * 1000, "ms");
+        report.add("writer_p99_solo_ms", "Writer p99 alone (before Lethe's drain)", lethe.writerSoloP99, "ms");
+        double letheFactor = lethe.writerDuringP99 / lethe.writerSoloP99;
+        report.check("writer_p99_lethe_ms", "Writer p99 during Lethe's drain", lethe.writerDuringP99, "ms",
+                "<= 2x alone", letheFactor <= 2);
+        report.add("writer_p99_lethe_factor", "... against alone", letheFactor, "x");
+        report.add("writer_p99_solo_naive_ms", "Writer p99 alone (before the naive DELETE)", naive.writerSoloP99, "ms");
+        double naiveFactor = naive.writerDuringP99 / naive.writerSoloP99;
+        report.check("writer_p99_naive_ms", "Writer p99 during the naive DELETE", naive.writerDuringP99, "ms",
+                "<= 2x alone", naiveFactor <= 2);
+        report.add("writer_p99_naive_factor", "... against alone", naiveFactor, "x");
+        return report;
+    }
+
+    private Run measure(int due, int total, boolean lethe) throws Exception {
+        redis.flush();
+        db.recreateTable();
+        LetheUnderTest service = lethe ? LetheUnderTest.start(options, redis.uri(),
+                Map.of("lethe.sweep.lookahead", "0s", "lethe.sweep.every", "1s")) : null;
+        try {
+            long soloSeconds = options.integer("writer-solo-seconds");
+            // Loading runs at about 150,000 rows a second here; the writer runs alone before the instant.
+            long instant = System.currentTimeMillis() + soloSeconds * 1000 + 5_000 + total / 80;
+            // Due within the second before the instant, oldest first, as a real backlog would be.
+            db.insert(due, "to_timestamp(" + instant / 1000.0 + ") - (g % 1000) * interval '1 millisecond'");
+            db.insert(total - due, "now() + interval '1 day'");
+            db.vacuumAnalyze();
+            long waitForSolo = instant - soloSeconds * 1000 - System.currentTimeMillis();
+            if (waitForSolo < 0) {
+                throw new IllegalStateException("loading took longer than the lead time");
+            }
+            Thread.sleep(waitForSolo);
+            try (Writer writer = Writer.start(db, options.integer("writer-rate"))) {
+                long soloStart = System.currentTimeMillis();
+                Thread.sleep(Math.max(0, instant - System.currentTimeMillis()));
+                long dueMillis = System.currentTimeMillis();
+                Run run = lethe ? drain(service, dueMillis, writer) : naive(dueMillis, writer);
+                // The log is read after a pause, so that inserts delayed by the drain are in it.
+                Thread.sleep(1000);
+                double solo = Stats.of(writer.latencies(soloStart + 1000, dueMillis)).p99();
+                double during = Stats.of(writer.latencies(run.from, run.to)).p99();
+                return new Run(run.seconds, run.fromDueSeconds, run.longestTransaction, run.longestStatement,
+                        solo, during, run.from, run.to);
+            }
+        } finally {
+            if (service != null) {
+                service.close();
+            }
+        }
+    }
+
+    private Run drain(LetheUnderTest service, long dueMillis, Writer writer) throws Exception {
+        // Polled with index probes in the database, not through Lethe's metrics, whose rendering would cost the
+        // service under test CPU.
+        try (Sampler transactions = new Sampler(50, db::longestLetheTransaction)) {
+            long earliest = db.earliestExpiry();
+            BurstScenario.await(() -> db.earliestExpiry() != earliest, 10,
+                    System.currentTimeMillis() + 60_000, "the first deletion");
+            long first = System.currentTimeMillis();
+            BurstScenario.await(() -> !db.anyDueBy(dueMillis), 50, System.currentTimeMillis() + 600_000,
+                    "the drain");
+            long last = System.currentTimeMillis();
+            return new Run((last - first) / 1000.0, (last - dueMillis) / 1000.0, transactions.max(),
+                    service.metric("lethe_sweep_batch_duration_seconds_max", ""), 0, 0, first, last);
+        }
+    }
+
+    private Run naive(long dueMillis, Writer writer) throws Exception {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("SET statement_timeout = 0");
+            long start = System.currentTimeMillis();
+            statement.executeUpdate("DELETE FROM " + BenchDatabase.TABLE + " WHERE expires_at <= now()");
+            long end = System.currentTimeMillis();
+            double seconds = (end - start) / 1000.0;
+            return new Run(seconds, (end - dueMillis) / 1000.0, seconds, seconds, 0, 0, start, end);
+        }
+    }
+}
