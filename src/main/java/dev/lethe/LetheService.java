@@ -16,6 +16,7 @@ import dev.lethe.coordination.Ownership;
 import dev.lethe.delete.Deletions;
 import dev.lethe.ingest.ExpiredKeySubscriber;
 import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.outbox.Outbox;
 import dev.lethe.schema.Migrations;
 import dev.lethe.sweep.SweepResult;
 import dev.lethe.sweep.SweepRuns;
@@ -26,10 +27,10 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Starts the parts of Lethe in order (own schema, targets, pauses, deletions, sweep, subscription) and stops them in
- * reverse: on
- * SIGTERM the subscription goes first (readiness turns DOWN with it and no new key comes in), then the schedule,
- * then the queued and in-flight batches are given {@code lethe.shutdown.drain-timeout} to finish.
+ * Starts the parts of Lethe in order (own schema, targets, pauses, outbox, deletions, sweep, subscription) and stops
+ * them in reverse: on SIGTERM the subscription goes first (readiness turns DOWN with it and no new key comes in), then
+ * the schedule, then the queued and in-flight batches are given {@code lethe.shutdown.drain-timeout} to finish, and
+ * the outbox relays stop last, leaving what they did not deliver in the outbox.
  */
 @ApplicationScoped
 public class LetheService {
@@ -46,10 +47,11 @@ public class LetheService {
     private final Migrations migrations;
     private final TargetPauses pauses;
     private final SweepRuns runs;
+    private final Outbox outbox;
 
     public LetheService(Targets targets, Deletions deletions, ExpiredKeySubscriber subscriber, SweepSchedule sweeps,
             Ownership ownership, LetheMetrics metrics, LetheConfig config, Migrations migrations,
-            TargetPauses pauses, SweepRuns runs) {
+            TargetPauses pauses, SweepRuns runs, Outbox outbox) {
         this.targets = targets;
         this.deletions = deletions;
         this.subscriber = subscriber;
@@ -60,6 +62,7 @@ public class LetheService {
         this.migrations = migrations;
         this.pauses = pauses;
         this.runs = runs;
+        this.outbox = outbox;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -68,6 +71,7 @@ public class LetheService {
         pauses.start();
         targets.all().forEach(target -> metrics.registerTarget(target.name(),
                 Arrays.stream(SweepResult.Outcome.values()).map(SweepResult.Outcome::label).toList()));
+        outbox.start();
         deletions.start(targets.all());
         sweeps.start(targets.all());
         metrics.instances(ownership::members);
@@ -97,6 +101,7 @@ public class LetheService {
             outcome = "gave up after " + timeout.toMillis() + " ms on";
         }
         ownership.resign();
+        outbox.stop();
         LOG.infof("Lethe stopped in %d ms: %s the %d ids it held; %d rows are left to the sweep",
                 (System.nanoTime() - start) / 1_000_000, outcome, pending, deletions.pending());
     }

@@ -20,7 +20,8 @@ public final class EffectiveSettings {
         String targetList = targets.stream()
                 .map(t -> t.name() + "=" + t.shape().displayName() + " (" + t.idType().configName()
                         + t.shape().guard().map(g -> ", guarded").orElse("")
-                        + t.shape().alsoDueWhen().map(a -> ", also due when used").orElse("") + ")")
+                        + t.shape().alsoDueWhen().map(a -> ", also due when used").orElse("")
+                        + (t.outbox().hasFiles() ? ", with files" : "") + ")")
                 .collect(Collectors.joining(", "));
         LetheConfig.Sweep sweep = config.sweep();
         return "Lethe " + version + ": " + targets.size() + " target(s) " + targetList
@@ -31,7 +32,9 @@ public final class EffectiveSettings {
                 + "; sweep " + sweep.cron().map(c -> "cron " + c).orElse("every " + sweep.every().toMillis() + " ms")
                 + ", " + sweep.batchSize() + " rows per statement, pause factor " + sweep.pauseFactor()
                 + ", look-ahead " + sweep.lookahead().toMillis() + " ms"
-                + "; statement timeout " + config.database().statementTimeout().toMillis() + " ms";
+                + "; statement timeout " + config.database().statementTimeout().toMillis() + " ms"
+                + config.blobs().bucket().map(bucket -> "; files deleted from bucket " + bucket).orElse("")
+                + config.events().stream().map(stream -> "; deletions announced on stream " + stream).orElse("");
     }
 
     /** A connection URL without user information or query, where passwords hide. */

@@ -56,6 +56,57 @@ public interface LetheConfig {
 
     Admin admin();
 
+    Blobs blobs();
+
+    Events events();
+
+    Outbox outbox();
+
+    interface Blobs {
+        /**
+         * The bucket holding the files whose keys lethe.targets.*.blob-key-column and lethe.targets.*.blobs.* name.
+         * Required as soon as one target has files; the S3 client itself is configured with quarkus.s3.*.
+         */
+        Optional<String> bucket();
+    }
+
+    interface Events {
+        /** Redis Stream on which every deleted row is announced (for example lethe:deleted); none when absent. */
+        Optional<String> stream();
+
+        /** The stream is trimmed to about this many entries (XADD MAXLEN ~). */
+        @WithDefault("1000000")
+        long maxLength();
+    }
+
+    interface Outbox {
+        /** How often each instance looks for outbox rows to deliver after it found none. */
+        @WithDefault("500ms")
+        Duration every();
+
+        /** Rows delivered at once: the keys of one S3 DeleteObjects request (at most 1000), or stream entries. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /**
+         * How long rows an instance took stay hidden from the others; the rows of an instance that died while
+         * delivering them come back after it. Keep it well above the S3 call's timeout.
+         */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** Wait before the first retry of a row whose delivery failed; doubles with each failure. */
+        @WithDefault("1s")
+        Duration retryMinBackoff();
+
+        @WithDefault("5m")
+        Duration retryMaxBackoff();
+
+        /** The outbox gauges count up to this many rows of each kind, so that counting stays cheap. */
+        @WithDefault("1000000")
+        int countLimit();
+    }
+
     interface Migrations {
         /**
          * Create and upgrade Lethe's own schema (lethe) at startup. Where the service may not run DDL, set false and
@@ -268,5 +319,23 @@ public interface LetheConfig {
         Optional<String> alsoDueWhen();
 
         TargetSweep sweep();
+
+        /** A column of the row holding the object key of its file in lethe.blobs.bucket (NULL: no file). */
+        Optional<String> blobKeyColumn();
+
+        /** A child table holding the object keys of the row's files. */
+        TargetFiles blobs();
+    }
+
+    /** Files kept in a child table, one row per file. */
+    interface TargetFiles {
+        /** The child table; may be schema-qualified. */
+        Optional<String> table();
+
+        /** Its column holding the parent row's id. */
+        Optional<String> parentColumn();
+
+        /** Its column holding the object key. */
+        Optional<String> keyColumn();
     }
 }

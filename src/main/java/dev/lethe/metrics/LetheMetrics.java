@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.delete.Source;
 import dev.lethe.ingest.EventOutcome;
+import dev.lethe.outbox.OutboxKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +41,12 @@ public class LetheMetrics {
     public static final String BACKLOG_OLDEST = "lethe.backlog.oldest";
     public static final String TARGET_PAUSED = "lethe.target.paused";
     public static final String ADMIN_AUTH_FAILURES = "lethe.admin.auth.failures";
+    public static final String OUTBOX_ROWS = "lethe.outbox.rows";
+    public static final String OUTBOX_OLDEST = "lethe.outbox.oldest";
+    public static final String BLOBS_DELETED = "lethe.blobs.deleted";
+    public static final String BLOB_DELETE_FAILURES = "lethe.blob.delete.failures";
+    public static final String DELETIONS_ANNOUNCED = "lethe.deletions.announced";
+    public static final String ANNOUNCE_FAILURES = "lethe.deletions.announce.failures";
 
     public static final String TAG_TARGET = "target";
     public static final String TAG_SOURCE = "source";
@@ -47,6 +54,7 @@ public class LetheMetrics {
     public static final String TAG_NODE = "node";
     public static final String TAG_OPERATION = "operation";
     public static final String TAG_RESULT = "result";
+    public static final String TAG_KIND = "kind";
 
     /** Bucket bounds of the lag histogram: from "at once" to "an hour late". */
     private static final Duration[] LAG_BUCKETS = {
@@ -228,6 +236,45 @@ public class LetheMetrics {
                 .tag(TAG_TARGET, target)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Rows of one outbox kind delivered, and failed deliveries (each retried later). */
+    public record OutboxMeters(Counter delivered, Counter failed) {
+    }
+
+    /**
+     * Publishes the outbox of one kind: its size and age, and the counters of its deliveries. Every instance reads
+     * the same table, so every instance reports the same size; dashboards take the max.
+     */
+    public OutboxMeters outbox(OutboxKind kind, Supplier<Number> rows, Supplier<Number> oldestSeconds) {
+        Gauge.builder(OUTBOX_ROWS, rows)
+                .description("Outbox rows waiting for delivery: files to delete (blob) or deletions to announce "
+                        + "(event), counted up to lethe.outbox.count-limit")
+                .tag(TAG_KIND, kind.label())
+                .strongReference(true)
+                .register(registry);
+        Gauge.builder(OUTBOX_OLDEST, oldestSeconds)
+                .description("How long ago the deletion behind the oldest waiting outbox row committed")
+                .baseUnit("seconds")
+                .tag(TAG_KIND, kind.label())
+                .strongReference(true)
+                .register(registry);
+        return switch (kind) {
+            case BLOB -> new OutboxMeters(
+                    Counter.builder(BLOBS_DELETED)
+                            .description("Files of deleted rows deleted from the bucket (or found already gone)")
+                            .register(registry),
+                    Counter.builder(BLOB_DELETE_FAILURES)
+                            .description("File deletions that failed and wait for a retry")
+                            .register(registry));
+            case EVENT -> new OutboxMeters(
+                    Counter.builder(DELETIONS_ANNOUNCED)
+                            .description("Deleted rows announced on the deletion stream")
+                            .register(registry),
+                    Counter.builder(ANNOUNCE_FAILURES)
+                            .description("Announcements that failed and wait for a retry")
+                            .register(registry));
+        };
     }
 
     /** Counts an admin call refused for its key ({@code rejected}) or for too many failures ({@code limited}). */

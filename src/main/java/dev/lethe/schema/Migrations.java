@@ -18,9 +18,9 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Lethe's own schema ({@code lethe}: API keys, target pauses), created and upgraded from the scripts in db/lethe/
- * at startup, one transaction per script, under an advisory lock so that replicas starting together do not race.
- * Where the service may not run DDL, it only checks that a DBA has applied them.
+ * Lethe's own schema ({@code lethe}: API keys, target pauses, the outbox), created and upgraded from the scripts in
+ * db/lethe/ at startup, one transaction per script, under an advisory lock so that replicas starting together do
+ * not race. Where the service may not run DDL, it only checks that a DBA has applied them.
  */
 @ApplicationScoped
 public class Migrations {
@@ -28,7 +28,7 @@ public class Migrations {
     private static final Logger LOG = Logger.getLogger(Migrations.class);
 
     /** The scripts, in order; each records its own version in lethe.schema_version. */
-    static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql");
+    static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql", "db/lethe/V2__outbox.sql");
     private static final String EXISTS = "SELECT to_regclass('lethe.schema_version') IS NOT NULL";
     private static final String VERSION = "SELECT COALESCE(max(version), 0) FROM lethe.schema_version";
 

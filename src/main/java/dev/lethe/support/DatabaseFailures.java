@@ -33,7 +33,7 @@ public final class DatabaseFailures {
                 .atMost(retries);
     }
 
-    /** One line fit for a log: the SQLSTATE and message, never a stack trace. */
+    /** One line fit for a log (a database's SQLSTATE and message, or any other failure's), never a stack trace. */
     public static String describe(Throwable failure) {
         if (failure instanceof PgException pg) {
             return pg.getSqlState() + " " + pg.getErrorMessage();

@@ -6,12 +6,19 @@ import java.util.Optional;
 
 import dev.lethe.config.LetheConfig;
 
-/** Targets Lethe brings itself: its own expired API keys are deleted like any other expired row. */
+/**
+ * Targets Lethe brings itself: its own expired API keys are deleted like any other expired row. Their deletions are
+ * Lethe's business, not the chat backend's, so they are not announced on the deletion stream.
+ */
 public final class BuiltInTargets {
 
     public static final String API_KEYS = "lethe-api-keys";
 
     private BuiltInTargets() {
+    }
+
+    public static boolean isBuiltIn(String name) {
+        return all().containsKey(name);
     }
 
     public static Map<String, LetheConfig.TargetConfig> all() {
@@ -50,7 +57,34 @@ public final class BuiltInTargets {
         public LetheConfig.TargetSweep sweep() {
             return NO_OVERRIDES;
         }
+
+        @Override
+        public Optional<String> blobKeyColumn() {
+            return Optional.empty();
+        }
+
+        @Override
+        public LetheConfig.TargetFiles blobs() {
+            return NO_FILES;
+        }
     }
+
+    private static final LetheConfig.TargetFiles NO_FILES = new LetheConfig.TargetFiles() {
+        @Override
+        public Optional<String> table() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> parentColumn() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> keyColumn() {
+            return Optional.empty();
+        }
+    };
 
     private static final LetheConfig.TargetSweep NO_OVERRIDES = new LetheConfig.TargetSweep() {
         @Override

@@ -42,9 +42,22 @@ final class IndexAdvisor {
                 }));
     }
 
+    /** A child table of files is read and deleted by its parent column with every deletion of its target. */
+    Uni<List<String>> adviseChild(Catalog.Relation relation, String parentColumn, OutboxWrites.ChildFiles files) {
+        return catalog.leadingIndexColumns(relation).map(leading -> leading.contains(parentColumn) ? List.of()
+                : List.of(missing(relation.schema() + "." + relation.name(), files.table(),
+                        "leads with " + files.parentColumn(), "every deletion of its parents scans it",
+                        "(" + files.parentColumn() + ")")));
+    }
+
     private static String missing(TableShape shape, String what, String consequence, String definition) {
-        return "No index of " + shape.displayName() + " " + what + ", so " + consequence + ". Create one with: "
-                + "CREATE INDEX CONCURRENTLY ON " + shape.table() + " " + definition + ";";
+        return missing(shape.displayName(), shape.table(), what, consequence, definition);
+    }
+
+    private static String missing(String displayName, String table, String what, String consequence,
+            String definition) {
+        return "No index of " + displayName + " " + what + ", so " + consequence + ". Create one with: "
+                + "CREATE INDEX CONCURRENTLY ON " + table + " " + definition + ";";
     }
 
     /** PostgreSQL prints index predicates in its own normal form; compare without quotes, parentheses and case. */

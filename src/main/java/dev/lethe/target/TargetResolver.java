@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
+import dev.lethe.config.LetheConfig;
 import dev.lethe.config.LetheConfig.TargetConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
@@ -32,10 +33,18 @@ final class TargetResolver {
 
     private final Catalog catalog;
     private final IndexAdvisor indexes;
+    private final boolean bucket;
+    private final boolean announce;
 
-    TargetResolver(Pool pool) {
+    /**
+     * @param bucket whether lethe.blobs.bucket is set, so that targets may have files
+     * @param announce whether deletions are announced on a stream (lethe.events.stream)
+     */
+    TargetResolver(Pool pool, boolean bucket, boolean announce) {
         this.catalog = new Catalog(pool);
         this.indexes = new IndexAdvisor(catalog);
+        this.bucket = bucket;
+        this.announce = announce;
     }
 
     Uni<Target> resolve(String name, TargetConfig config) {
@@ -72,7 +81,9 @@ final class TargetResolver {
             if (!relation.get().canSelectAndDelete()) {
                 return fail(property + ".table=" + tableText + ": the database user lacks SELECT or DELETE on it");
             }
-            return catalog.columns(relation.get(), List.of(config.idColumn(), config.expiresColumn()))
+            List<String> names = new ArrayList<>(List.of(config.idColumn(), config.expiresColumn()));
+            config.blobKeyColumn().ifPresent(names::add);
+            return catalog.columns(relation.get(), names)
                     .chain(columns -> shape(property, config, relation.get(), columns, idType));
         });
     }
@@ -124,14 +135,103 @@ final class TargetResolver {
                 SqlIdentifier.quote(config.idColumn()),
                 SqlIdentifier.quote(config.expiresColumn()),
                 now, config.guard(), config.alsoDueWhen(), relation.partitioned());
-        Target target = Target.of(property.substring(PREFIX.length()), shape, idType);
+        String name = property.substring(PREFIX.length());
+        boolean announced = announce && !BuiltInTargets.isBuiltIn(name);
         return zoneCheck
                 .chain(() -> checkPredicate(property + ".guard", shape, shape.guard()))
                 .chain(() -> checkPredicate(property + ".also-due-when", shape, shape.alsoDueWhen()))
-                .chain(() -> prepareAll(property, target))
-                .chain(() -> indexes.advise(relation, config.idColumn(), config.expiresColumn(), shape))
-                .invoke(advice -> advice.forEach(LOG::warn))
-                .replaceWith(target);
+                .chain(() -> outboxWrites(property, config, relation, columns, idType, announced))
+                .map(outbox -> Target.of(name, shape, idType, outbox))
+                .call(target -> prepareAll(property, target))
+                .call(() -> indexes.advise(relation, config.idColumn(), config.expiresColumn(), shape)
+                        .invoke(advice -> advice.forEach(LOG::warn)));
+    }
+
+    /**
+     * What the target's deletions leave in the outbox: where its files are (a column of the row, a child table, or
+     * both; checked against the catalog), and whether they are announced.
+     */
+    private Uni<OutboxWrites> outboxWrites(String property, TargetConfig config, Catalog.Relation relation,
+            Map<String, Catalog.Column> columns, IdType idType, boolean announced) {
+        LetheConfig.TargetFiles blobs = config.blobs();
+        boolean hasFiles = config.blobKeyColumn().isPresent() || blobs.table().isPresent();
+        if (hasFiles && !bucket) {
+            return fail(property + (config.blobKeyColumn().isPresent() ? ".blob-key-column" : ".blobs.table")
+                    + " is set, but lethe.blobs.bucket is not: name the bucket that holds the files");
+        }
+        Optional<String> keyColumn = Optional.empty();
+        if (config.blobKeyColumn().isPresent()) {
+            String column = config.blobKeyColumn().get();
+            Catalog.Column found = columns.get(column);
+            if (found == null) {
+                return fail(property + ".blob-key-column=" + column + ": no such column of " + relation.schema()
+                        + "." + relation.name());
+            }
+            if (!IdType.TEXT.matchesColumnType(found.type())) {
+                return fail(property + ".blob-key-column=" + column + " is " + found.displayType()
+                        + "; object keys are text or varchar");
+            }
+            keyColumn = Optional.of(SqlIdentifier.quote(column));
+        }
+        Optional<String> inline = keyColumn;
+        if (blobs.table().isEmpty()) {
+            if (blobs.parentColumn().isPresent() || blobs.keyColumn().isPresent()) {
+                return fail(property + ".blobs.table is required with .blobs.parent-column and .blobs.key-column");
+            }
+            return Uni.createFrom().item(new OutboxWrites(inline, Optional.empty(), announced));
+        }
+        return childFiles(property + ".blobs", blobs, idType)
+                .map(children -> new OutboxWrites(inline, Optional.of(children), announced));
+    }
+
+    private Uni<OutboxWrites.ChildFiles> childFiles(String property, LetheConfig.TargetFiles blobs, IdType idType) {
+        if (blobs.parentColumn().isEmpty() || blobs.keyColumn().isEmpty()) {
+            return fail(property + ".parent-column and " + property + ".key-column are required with "
+                    + property + ".table");
+        }
+        String tableText = blobs.table().get();
+        String parent = blobs.parentColumn().get();
+        String key = blobs.keyColumn().get();
+        QualifiedName table;
+        try {
+            table = QualifiedName.parse(tableText);
+        } catch (IllegalArgumentException e) {
+            return fail(property + ".table=" + tableText + " is not a table name: " + e.getMessage());
+        }
+        return catalog.relation(table).chain(relation -> {
+            if (relation.isEmpty()) {
+                return fail(property + ".table=" + tableText + ": no such table");
+            }
+            if (!relation.get().canSelectAndDelete()) {
+                return fail(property + ".table=" + tableText + ": the database user lacks SELECT or DELETE on it");
+            }
+            Catalog.Relation child = relation.get();
+            String where = " of " + child.schema() + "." + child.name();
+            return catalog.columns(child, List.of(parent, key)).chain(columns -> {
+                Catalog.Column parentColumn = columns.get(parent);
+                Catalog.Column keyColumn = columns.get(key);
+                if (parentColumn == null) {
+                    return fail(property + ".parent-column=" + parent + ": no such column" + where);
+                }
+                if (!idType.matchesColumnType(parentColumn.type())) {
+                    return fail(property + ".parent-column=" + parent + where + " is " + parentColumn.displayType()
+                            + ", which does not match the target's " + idType.configName() + " id");
+                }
+                if (keyColumn == null) {
+                    return fail(property + ".key-column=" + key + ": no such column" + where);
+                }
+                if (!IdType.TEXT.matchesColumnType(keyColumn.type())) {
+                    return fail(property + ".key-column=" + key + " is " + keyColumn.displayType()
+                            + "; object keys are text or varchar");
+                }
+                OutboxWrites.ChildFiles files = new OutboxWrites.ChildFiles(
+                        SqlIdentifier.quote(child.schema()) + "." + SqlIdentifier.quote(child.name()),
+                        SqlIdentifier.quote(parent), SqlIdentifier.quote(key));
+                return indexes.adviseChild(child, parent, files)
+                        .invoke(advice -> advice.forEach(LOG::warn))
+                        .replaceWith(files);
+            });
+        });
     }
 
     private Uni<Void> checkPredicate(String property, TableShape shape, Optional<String> predicate) {

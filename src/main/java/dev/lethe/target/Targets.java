@@ -35,7 +35,8 @@ public class Targets {
 
     public Targets(LetheConfig config, Pool pool) {
         this.config = config;
-        this.resolver = new TargetResolver(pool);
+        this.resolver = new TargetResolver(pool, config.blobs().bucket().isPresent(),
+                config.events().stream().isPresent());
     }
 
     /** Blocks until every target is resolved; call from the startup thread, never from an event loop. */

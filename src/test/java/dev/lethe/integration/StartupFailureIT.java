@@ -57,8 +57,8 @@ class StartupFailureIT {
                 "lethe.migrations.apply", "false",
                 "lethe.targets.message.table", "Message"))) {
             assertThat(service.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
-            assertThat(service.output()).contains("its schema is at version 0 and this release needs 1")
-                    .contains("db/lethe/V1__admin.sql");
+            assertThat(service.output()).contains("its schema is at version 0 and this release needs 2")
+                    .contains("Apply db/lethe/V1__admin.sql, db/lethe/V2__outbox.sql");
         } finally {
             Sql.dropDatabase(database);
         }

@@ -25,37 +25,64 @@ class TargetResolverTest {
     private static Vertx vertx;
     private static Pool pool;
     private static TargetResolver resolver;
+    private static TargetResolver withoutBucket;
 
     record Config(Optional<String> table, String idColumn, Optional<String> idType, String expiresColumn,
-            String timeZone, Optional<String> guard, Optional<String> alsoDueWhen) implements LetheConfig.TargetConfig {
+            String timeZone, Optional<String> guard, Optional<String> alsoDueWhen, Optional<String> blobKeyColumn,
+            Files blobs) implements LetheConfig.TargetConfig {
+
+        record Files(Optional<String> table, Optional<String> parentColumn, Optional<String> keyColumn)
+                implements LetheConfig.TargetFiles {
+        }
+
+        private static final Files NO_FILES = new Files(Optional.empty(), Optional.empty(), Optional.empty());
 
         static Config table(String table) {
             return new Config(Optional.of(table), "id", Optional.empty(), "expiresAt", "UTC", Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(), Optional.empty(), NO_FILES);
+        }
+
+        static Config noTable() {
+            return new Config(Optional.empty(), "id", Optional.empty(), "expiresAt", "UTC", Optional.empty(),
+                    Optional.empty(), Optional.empty(), NO_FILES);
         }
 
         Config idColumn(String column) {
-            return new Config(table, column, idType, expiresColumn, timeZone, guard, alsoDueWhen);
+            return new Config(table, column, idType, expiresColumn, timeZone, guard, alsoDueWhen, blobKeyColumn, blobs);
         }
 
         Config idType(String type) {
-            return new Config(table, idColumn, Optional.of(type), expiresColumn, timeZone, guard, alsoDueWhen);
+            return new Config(table, idColumn, Optional.of(type), expiresColumn, timeZone, guard, alsoDueWhen,
+                    blobKeyColumn, blobs);
         }
 
         Config expiresColumn(String column) {
-            return new Config(table, idColumn, idType, column, timeZone, guard, alsoDueWhen);
+            return new Config(table, idColumn, idType, column, timeZone, guard, alsoDueWhen, blobKeyColumn, blobs);
         }
 
         Config timeZone(String zone) {
-            return new Config(table, idColumn, idType, expiresColumn, zone, guard, alsoDueWhen);
+            return new Config(table, idColumn, idType, expiresColumn, zone, guard, alsoDueWhen, blobKeyColumn, blobs);
         }
 
         Config guard(String predicate) {
-            return new Config(table, idColumn, idType, expiresColumn, timeZone, Optional.of(predicate), alsoDueWhen);
+            return new Config(table, idColumn, idType, expiresColumn, timeZone, Optional.of(predicate), alsoDueWhen,
+                    blobKeyColumn, blobs);
         }
 
         Config alsoDueWhen(String predicate) {
-            return new Config(table, idColumn, idType, expiresColumn, timeZone, guard, Optional.of(predicate));
+            return new Config(table, idColumn, idType, expiresColumn, timeZone, guard, Optional.of(predicate),
+                    blobKeyColumn, blobs);
+        }
+
+        Config blobKeyColumn(String column) {
+            return new Config(table, idColumn, idType, expiresColumn, timeZone, guard, alsoDueWhen,
+                    Optional.of(column), blobs);
+        }
+
+        Config blobs(String table, String parentColumn, String keyColumn) {
+            return new Config(this.table, idColumn, idType, expiresColumn, timeZone, guard, alsoDueWhen, blobKeyColumn,
+                    new Files(Optional.ofNullable(table), Optional.ofNullable(parentColumn),
+                            Optional.ofNullable(keyColumn)));
         }
 
         @Override
@@ -88,6 +115,7 @@ class TargetResolverTest {
     static void createSchema() {
         Sql sql = Sql.createDatabase(DATABASE);
         sql.execute(dev.lethe.testsupport.PostgresDatabase.statements("db/lethe/V1__admin.sql"));
+        sql.execute(dev.lethe.testsupport.PostgresDatabase.statements("db/lethe/V2__outbox.sql"));
         sql.execute("CREATE TABLE \"Message\" (\"id\" uuid PRIMARY KEY, \"expiresAt\" timestamp(3),"
                 + " \"legalHold\" boolean NOT NULL DEFAULT false, \"body\" text)",
                 "CREATE SCHEMA chat",
@@ -97,11 +125,15 @@ class TargetResolverTest {
                 "CREATE TABLE unindexed (\"id\" bigint, \"expiresAt\" timestamptz)",
                 "CREATE TABLE tokens_used (id uuid PRIMARY KEY, \"expiresAt\" timestamptz, used_at timestamptz)",
                 "CREATE INDEX ON tokens_used (\"expiresAt\")",
-                "CREATE INDEX ON tokens_used (id) WHERE used_at IS NOT NULL");
+                "CREATE INDEX ON tokens_used (id) WHERE used_at IS NOT NULL",
+                "ALTER TABLE \"Message\" ADD COLUMN \"attachmentKey\" text, ADD COLUMN \"size\" int4",
+                "CREATE TABLE \"Attachment\" (\"messageId\" uuid NOT NULL REFERENCES \"Message\" ON DELETE CASCADE,"
+                        + " \"objectKey\" text NOT NULL, \"legacyId\" int8)");
         vertx = Vertx.vertx();
         pool = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT).setDatabase(DATABASE)
                 .setUser(Sql.USER), new PoolOptions().setMaxSize(2));
-        resolver = new TargetResolver(pool);
+        resolver = new TargetResolver(pool, true, true);
+        withoutBucket = new TargetResolver(pool, false, false);
     }
 
     @AfterAll
@@ -135,8 +167,7 @@ class TargetResolverTest {
 
     @Test
     void missingTableIsNamed() {
-        assertProblem("t", new Config(Optional.empty(), "id", Optional.empty(), "expiresAt", "UTC", Optional.empty(),
-                Optional.empty()), "lethe.targets.t.table is required");
+        assertProblem("t", Config.noTable(), "lethe.targets.t.table is required");
     }
 
     @Test
@@ -205,6 +236,49 @@ class TargetResolverTest {
                         + " WHERE (used_at > now());");
     }
 
+    @Test
+    void filesInAColumnAndAChildTableAreCapturedByTheDeleteItself() {
+        Target target = resolve("message", Config.table("Message").blobKeyColumn("attachmentKey")
+                .blobs("Attachment", "messageId", "objectKey"));
+        assertThat(target.outbox()).isEqualTo(new OutboxWrites(Optional.of("\"attachmentKey\""),
+                Optional.of(new OutboxWrites.ChildFiles("\"public\".\"Attachment\"", "\"messageId\"",
+                        "\"objectKey\"")), true));
+        assertThat(target.sql().sweepExpired()).contains("INSERT INTO lethe.outbox");
+    }
+
+    @Test
+    void lethesOwnTargetsAreNotAnnounced() {
+        Target apiKeys = resolve(BuiltInTargets.API_KEYS, BuiltInTargets.all().get(BuiltInTargets.API_KEYS));
+        assertThat(apiKeys.outbox()).isEqualTo(OutboxWrites.NONE);
+    }
+
+    @Test
+    void filesWithoutABucketAreNamed() {
+        assertThatThrownBy(() -> withoutBucket.resolve("t", Config.table("Message").blobKeyColumn("attachmentKey"))
+                .await().atMost(Duration.ofSeconds(10)))
+                .isInstanceOf(TargetResolver.Problem.class)
+                .hasMessageContaining("lethe.targets.t.blob-key-column is set, but lethe.blobs.bucket is not");
+    }
+
+    @Test
+    void wrongFileColumnsAreNamed() {
+        assertProblem("t", Config.table("Message").blobKeyColumn("file"),
+                "lethe.targets.t.blob-key-column=file: no such column of public.Message");
+        assertProblem("t", Config.table("Message").blobKeyColumn("size"),
+                "lethe.targets.t.blob-key-column=size is integer; object keys are text or varchar");
+        assertProblem("t", Config.table("Message").blobs("Attachment", null, "objectKey"),
+                "lethe.targets.t.blobs.parent-column and lethe.targets.t.blobs.key-column are required");
+        assertProblem("t", Config.table("Message").blobs(null, "messageId", "objectKey"),
+                "lethe.targets.t.blobs.table is required");
+        assertProblem("t", Config.table("Message").blobs("Attachments", "messageId", "objectKey"),
+                "lethe.targets.t.blobs.table=Attachments: no such table");
+        assertProblem("t", Config.table("Message").blobs("Attachment", "legacyId", "objectKey"),
+                "lethe.targets.t.blobs.parent-column=legacyId of public.Attachment is bigint, which does not match"
+                        + " the target's uuid id");
+        assertProblem("t", Config.table("Message").blobs("Attachment", "messageId", "key"),
+                "lethe.targets.t.blobs.key-column=key: no such column of public.Attachment");
+    }
+
     private static java.util.List<String> advice(String table, Target target) {
         Catalog catalog = new Catalog(pool);
         Catalog.Relation relation = catalog.relation(QualifiedName.parse(table)).await().atMost(Duration.ofSeconds(10))
@@ -213,7 +287,7 @@ class TargetResolverTest {
                 .await().atMost(Duration.ofSeconds(10));
     }
 
-    private static Target resolve(String name, Config config) {
+    private static Target resolve(String name, LetheConfig.TargetConfig config) {
         return resolver.resolve(name, config).await().atMost(Duration.ofSeconds(10));
     }
 

@@ -107,4 +107,39 @@ class TargetStatementsTest {
         assertThat(sql.backlog()).doesNotContain("target_state");
         assertThat(sql.lookahead()).doesNotContain("target_state");
     }
+
+    @Test
+    void withoutFilesOrAnnouncementsNoOutboxIsWritten() {
+        TargetStatements sql = TargetStatements.build("session", PRISMA, IdType.UUID);
+        assertThat(sql.deleteEventIds()).doesNotContain("outbox");
+        assertThat(sql.sweepExpired()).doesNotContain("outbox");
+    }
+
+    @Test
+    void deletionWritesTheKeysOfItsFilesAndItsAnnouncementInTheSameStatement() {
+        OutboxWrites outbox = new OutboxWrites(Optional.of("\"attachmentKey\""), Optional.of(
+                new OutboxWrites.ChildFiles("\"public\".\"Attachment\"", "\"messageId\"", "\"objectKey\"")), true);
+        TargetStatements sql = TargetStatements.build("session", PRISMA, IdType.UUID, outbox);
+        String event = sql.deleteEventIds();
+        assertThat(event).contains("deleted AS (DELETE FROM \"public\".\"SessionKey\" WHERE ctid = ANY(ARRAY(SELECT"
+                + " ctid FROM picked)) RETURNING \"id\" AS r0, COALESCE(")
+                .contains("\"id\" AS row_id, \"attachmentKey\" AS blob_key)")
+                .contains("children AS (DELETE FROM \"public\".\"Attachment\" WHERE \"messageId\" = ANY(ARRAY(SELECT"
+                        + " row_id FROM deleted)) RETURNING \"messageId\" AS row_id, \"objectKey\" AS blob_key)")
+                .contains("outboxed AS (INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source) SELECT"
+                        + " 'blob', 'session', row_id::text, blob_key::text, 'event' FROM deleted WHERE blob_key IS"
+                        + " NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'blob', 'session'")
+                .contains("UNION ALL SELECT 'event', 'session', row_id::text, NULL, 'event' FROM deleted)")
+                .endsWith(") SELECT r0, r1 FROM deleted");
+        assertThat(sql.deleteDueIds()).contains("'sweep' FROM deleted").doesNotContain("'event' FROM");
+        assertThat(sql.sweepExpired()).endsWith(") SELECT r0 FROM deleted");
+    }
+
+    @Test
+    void announcementsAloneWriteOneOutboxRowPerDeletedRow() {
+        TargetStatements sql = TargetStatements.build("session", PRISMA, IdType.UUID,
+                new OutboxWrites(Optional.empty(), Optional.empty(), true));
+        assertThat(sql.sweepExpired()).contains("(kind, target, row_id, blob_key, source) SELECT 'event', 'session',"
+                + " row_id::text, NULL, 'sweep' FROM deleted)").doesNotContain("'blob'").doesNotContain("children");
+    }
 }

@@ -32,6 +32,11 @@ public abstract class LetheTestProfile implements QuarkusTestProfile {
         return false;
     }
 
+    /** Whether the application gets an S3-API server of its own that the test may stop ({@link OwnS3}). */
+    protected boolean ownS3() {
+        return false;
+    }
+
     /** Extra arguments for the own redis-server. */
     protected List<String> ownRedisArgs() {
         return List.of();
@@ -60,6 +65,9 @@ public abstract class LetheTestProfile implements QuarkusTestProfile {
                 Map.of("database", "lethe_test_" + name(), "schema", schema())));
         if (ownRedisCluster()) {
             resources.add(new TestResourceEntry(OwnRedisCluster.class));
+        }
+        if (ownS3()) {
+            resources.add(new TestResourceEntry(OwnS3.class));
         }
         if (ownRedis()) {
             resources.add(new TestResourceEntry(OwnRedis.class, Map.of("args", String.join("|", ownRedisArgs()))));

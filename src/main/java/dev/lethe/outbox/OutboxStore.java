@@ -1,0 +1,85 @@
+package dev.lethe.outbox;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The statements on Lethe's outbox table. Rows are claimed with a lease instead of a lock held across the delivery,
+ * so no transaction stays open while S3 or Redis answers: claiming pushes a row's not_before one lease ahead (and
+ * FOR UPDATE SKIP LOCKED keeps two instances from claiming the same row), delivered rows are deleted, failed rows
+ * are pushed back by a growing backoff, and the rows of an instance that died come back when their lease ends.
+ */
+final class OutboxStore {
+
+    /** The last measurement of one kind. */
+    record Measure(double rows, double oldestSeconds) {
+    }
+
+    private static final String CLAIM = "/* lethe:outbox:claim */ UPDATE lethe.outbox"
+            + " SET attempts = attempts + 1, not_before = now() + $3::int8 * interval '1 millisecond'"
+            + " WHERE id = ANY(ARRAY(SELECT id FROM lethe.outbox WHERE kind = $1 AND not_before <= now()"
+            + " ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED))"
+            + " RETURNING id, target, row_id, blob_key, source, deleted_at";
+
+    private static final String DELIVERED = "/* lethe:outbox:delivered */ DELETE FROM lethe.outbox"
+            + " WHERE id = ANY($1::int8[])";
+
+    /** The wait doubles with each attempt, from the minimum up to the maximum. */
+    private static final String FAILED = "/* lethe:outbox:failed */ UPDATE lethe.outbox"
+            + " SET not_before = now() + LEAST($3::int8, $2::int8 * (2 ^ LEAST(attempts - 1, 30))::int8)"
+            + " * interval '1 millisecond', last_error = left($4, 1000) WHERE id = ANY($1::int8[])";
+
+    private static final String MEASURE = "/* lethe:outbox:measure */ SELECT"
+            + " (SELECT count(*) FROM (SELECT 1 FROM lethe.outbox WHERE kind = $1 LIMIT $2) due)::int8,"
+            + " COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(deleted_at) FROM lethe.outbox WHERE kind = $1))"
+            + "::float8, 0)";
+
+    private final Pool pool;
+
+    OutboxStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Up to {@code limit} rows of a kind that are ready, hidden from every other claim for {@code lease}. */
+    Uni<List<OutboxEntry>> claim(OutboxKind kind, int limit, Duration lease) {
+        return pool.preparedQuery(CLAIM).execute(Tuple.of(kind.label(), limit, lease.toMillis()))
+                .map(rows -> {
+                    List<OutboxEntry> entries = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        entries.add(new OutboxEntry(row.getLong(0), kind, row.getString(1), row.getString(2),
+                                Optional.ofNullable(row.getString(3)), row.getString(4),
+                                row.getOffsetDateTime(5).toInstant()));
+                    }
+                    return entries;
+                });
+    }
+
+    /** Deletes the delivered rows and schedules the failed ones for a retry. */
+    Uni<Void> settle(Delivery delivery, Duration minBackoff, Duration maxBackoff) {
+        Uni<Void> delivered = delivery.delivered().isEmpty() ? Uni.createFrom().voidItem()
+                : pool.preparedQuery(DELIVERED).execute(Tuple.of(delivery.delivered().toArray(Long[]::new)))
+                        .replaceWithVoid();
+        if (delivery.failed().isEmpty()) {
+            return delivered;
+        }
+        return delivered.chain(() -> pool.preparedQuery(FAILED).execute(Tuple.of(
+                delivery.failed().toArray(Long[]::new), minBackoff.toMillis(), maxBackoff.toMillis(),
+                delivery.error().orElseThrow())).replaceWithVoid());
+    }
+
+    /** How many rows of a kind wait (up to {@code limit}), and how long ago the oldest one's deletion committed. */
+    Uni<Measure> measure(OutboxKind kind, int limit) {
+        return pool.preparedQuery(MEASURE).execute(Tuple.of(kind.label(), limit))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Measure(row.getLong(0), row.getDouble(1));
+                });
+    }
+}
