@@ -124,7 +124,8 @@ class ManifestsTest {
     void dashboardCoversWhatOperatorsLookAt() throws IOException {
         String dashboard = Files.readString(K8S.resolve("components/prometheus-operator/lethe-dashboard.json"));
         assertThat(dashboard).contains("lethe_delete_lag_seconds_bucket", "lethe_rows_deleted_total",
-                "lethe_backlog_rows", "lethe_redis_subscribed", "lethe_database_errors_total");
+                "lethe_backlog_rows", "lethe_redis_subscribed", "lethe_database_errors_total", "lethe_outbox_rows",
+                "lethe_blob_delete_failures_total");
     }
 
     @Test
