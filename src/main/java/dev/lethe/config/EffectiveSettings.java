@@ -30,7 +30,8 @@ public final class EffectiveSettings {
                 + "; events in batches of " + config.batch().size() + " (linger " + config.batch().linger().toMillis()
                 + " ms, " + config.batch().maxInFlight() + " in flight)"
                 + "; sweep " + sweep.cron().map(c -> "cron " + c).orElse("every " + sweep.every().toMillis() + " ms")
-                + ", " + sweep.batchSize() + " rows per statement, pause factor " + sweep.pauseFactor()
+                + ", up to " + sweep.batchSize() + " rows per statement of about "
+                + sweep.statementTarget().toMillis() + " ms, pause factor " + sweep.pauseFactor()
                 + ", look-ahead " + sweep.lookahead().toMillis() + " ms"
                 + "; statement timeout " + config.database().statementTimeout().toMillis() + " ms"
                 + config.blobs().bucket().map(bucket -> "; files deleted from bucket " + bucket).orElse("")

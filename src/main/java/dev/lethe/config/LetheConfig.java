@@ -232,9 +232,17 @@ public interface LetheConfig {
         /** A Quarkus cron expression (seconds first), instead of {@link #every()}. */
         Optional<String> cron();
 
-        /** Rows deleted by one sweep statement, i.e. by one short transaction. */
-        @WithDefault("2000")
+        /** The most rows one sweep statement, i.e. one short transaction, deletes. */
+        @WithDefault("10000")
         int batchSize();
+
+        /**
+         * How long one sweep statement should hold its row locks: when a statement takes longer, the next ones take
+         * proportionally fewer rows (and grow back up to the batch size when they are fast), so that a table of wide
+         * rows, many indexes or files keeps its transactions short without a hand-tuned batch size.
+         */
+        @WithDefault("50ms")
+        Duration statementTarget();
 
         /**
          * Sweep statements a run keeps in flight at once. They never take the same rows (SKIP LOCKED), so a backlog

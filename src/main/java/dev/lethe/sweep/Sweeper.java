@@ -20,9 +20,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Deletes a target's due rows in batches: one statement, and so one short transaction, per batch, the rows picked
  * oldest first by a range scan of the expiry index with {@code FOR UPDATE SKIP LOCKED}, so that several statements,
- * and several instances, sweeping one table share the work instead of waiting for each other. A run keeps
- * {@code parallelism} statements in flight and stops when a batch comes back short (nothing left), when its time
- * budget is spent, or when a statement fails for good.
+ * and several instances, sweeping one table share the work instead of waiting for each other. Statements are sized
+ * to take about lethe.sweep.statement-target each, up to the batch size. A run keeps {@code parallelism} statements
+ * in flight and stops when a batch comes back short (nothing left), when its time budget is spent, or when a
+ * statement fails for good.
  */
 public class Sweeper {
 
@@ -50,9 +51,11 @@ public class Sweeper {
         private int largestBatch;
         private long longestBatchNanos;
         private volatile boolean outOfTime;
+        private final StatementSize size;
 
-        Run(Duration budget) {
-            this.deadlineNanos = startNanos + budget.toNanos();
+        Run(SweepSettings settings) {
+            this.deadlineNanos = startNanos + settings.maxRunTime().toNanos();
+            this.size = new StatementSize(settings.batchSize(), settings.statementTarget());
         }
 
         synchronized void batch(int rows, long nanos) {
@@ -73,7 +76,7 @@ public class Sweeper {
     }
 
     public Uni<SweepResult> sweep(Target target, SweepSettings settings) {
-        Run run = new Run(settings.maxRunTime());
+        Run run = new Run(settings);
         Uni<Void> expired = drainInParallel(target, target.sql().sweepExpired(), settings, run);
         Uni<Void> all = target.sql().sweepAlsoDue()
                 .map(alsoDue -> expired.chain(() -> run.outOfTime ? Uni.createFrom().voidItem()
@@ -102,10 +105,12 @@ public class Sweeper {
 
     private Uni<Void> drain(Target target, String statement, SweepSettings settings, Run run) {
         long[] lastNanos = new long[1];
-        return batch(target, statement, settings.batchSize(), run, lastNanos).chain(deleted -> {
-            if (deleted < settings.batchSize()) {
+        int size = run.size.next();
+        return batch(target, statement, size, run, lastNanos).chain(deleted -> {
+            if (deleted < size) {
                 return Uni.createFrom().voidItem();
             }
+            run.size.took(size, lastNanos[0]);
             if (System.nanoTime() >= run.deadlineNanos) {
                 run.outOfTime = true;
                 return Uni.createFrom().voidItem();
