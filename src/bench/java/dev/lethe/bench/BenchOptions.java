@@ -16,7 +16,7 @@ final class BenchOptions {
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {
-        DEFAULTS.put("scenarios", "burst,steady,drain");
+        DEFAULTS.put("scenarios", "burst,steady,drain,files");
         DEFAULTS.put("burst-rows", "200000");
         DEFAULTS.put("burst-delete-threads", "4");
         DEFAULTS.put("steady-rate", "5000");
@@ -28,6 +28,7 @@ final class BenchOptions {
         DEFAULTS.put("drain-total", "2000000");
         DEFAULTS.put("writer-rate", "1000");
         DEFAULTS.put("writer-solo-seconds", "10");
+        DEFAULTS.put("files-rows", "5000");
         DEFAULTS.put("lethe-jvm", "-Xmx128m");
         DEFAULTS.put("lethe-config", "");
         DEFAULTS.put("redis-hz", "10");

@@ -16,6 +16,10 @@ import io.vertx.core.Vertx;
  * Delivers the outbox rows of one kind: claims a batch, hands it to the sink, settles it, and goes on at once while
  * full batches are delivered whole; otherwise it looks again after lethe.outbox.every. One loop per kind and
  * instance, never overlapping itself; instances share the rows through their claims.
+ * <p>
+ * A batch that fails whole halves the next one, and each batch delivered whole doubles it again up to
+ * lethe.outbox.batch-size: a store that cannot delete 1,000 keys within its call timeout still drains, in smaller
+ * requests, instead of timing out on the same batch forever.
  */
 final class OutboxRelay {
 
@@ -30,6 +34,7 @@ final class OutboxRelay {
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
     private volatile boolean stopped;
     private long timer = -1;
+    private volatile int size;
 
     OutboxRelay(Vertx vertx, OutboxStore store, OutboxKind kind, OutboxSink sink, LetheConfig.Outbox config,
             OutboxMeters meters) {
@@ -39,6 +44,7 @@ final class OutboxRelay {
         this.sink = sink;
         this.config = config;
         this.meters = meters;
+        this.size = config.batchSize();
     }
 
     void start() {
@@ -60,7 +66,7 @@ final class OutboxRelay {
 
     /** One batch; the delay until the next one: none while full batches go through whole. */
     private Uni<Duration> relayOnce() {
-        int limit = config.batchSize();
+        int limit = size;
         return store.claim(kind, limit, config.lease())
                 .chain(entries -> entries.isEmpty() ? Uni.createFrom().item(config.every()) : deliver(entries)
                         .map(delivery -> entries.size() == limit && delivery.failed().isEmpty() ? Duration.ZERO
@@ -74,6 +80,11 @@ final class OutboxRelay {
 
     private Uni<Delivery> deliver(List<OutboxEntry> entries) {
         return sink.deliver(entries).call(delivery -> {
+            if (delivery.delivered().isEmpty()) {
+                size = Math.max(1, size / 2);
+            } else if (delivery.failed().isEmpty()) {
+                size = Math.min(config.batchSize(), size * 2);
+            }
             meters.delivered().increment(delivery.delivered().size());
             if (!delivery.failed().isEmpty()) {
                 meters.failed().increment(delivery.failed().size());

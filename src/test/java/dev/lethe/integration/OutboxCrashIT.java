@@ -16,6 +16,7 @@ import dev.lethe.testsupport.PostgresDatabase;
 import dev.lethe.testsupport.S3Server;
 import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.VoiceNotes;
 
 /**
  * kill -9 between a row's deletion and the deletion of its file: the key waits in the outbox, in the same database
@@ -78,11 +79,7 @@ class OutboxCrashIT {
         Map<String, String> settings = new HashMap<>(s3.config());
         settings.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + DATABASE);
         settings.put("lethe.key-prefix", "it-outbox-crash");
-        settings.put("lethe.targets.voice.table", "voice_notes");
-        settings.put("lethe.targets.voice.expires-column", "expires_at");
-        settings.put("lethe.targets.voice.blobs.table", "voice_note_files");
-        settings.put("lethe.targets.voice.blobs.parent-column", "note_id");
-        settings.put("lethe.targets.voice.blobs.key-column", "storage_key");
+        settings.putAll(VoiceNotes.target());
         settings.put("lethe.sweep.every", "1s");
         settings.put("lethe.outbox.every", "100ms");
         // A short lease, so that the killed instance's claims come back quickly; production keeps it above the
