@@ -102,6 +102,13 @@ public interface LetheConfig {
         @WithDefault("5m")
         Duration retryMaxBackoff();
 
+        /**
+         * Deliveries of one row before it is parked: a key the store rejects every time (too long, or not a valid
+         * name) stays in the outbox with its last error instead of being retried forever.
+         */
+        @WithDefault("25")
+        int maxAttempts();
+
         /** The outbox gauges count up to this many rows of each kind, so that counting stays cheap. */
         @WithDefault("1000000")
         int countLimit();

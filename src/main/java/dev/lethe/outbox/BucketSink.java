@@ -40,7 +40,8 @@ final class BucketSink implements OutboxSink {
 
     @Override
     public Uni<Delivery> deliver(List<OutboxEntry> entries) {
-        // Two rows may name one file (a message copied with its attachment); S3 wants each key once.
+        // Two outbox rows may carry one key (in a row's column and in its child table, or shared against the
+        // README's advice); S3 wants each key once per request.
         Map<String, List<Long>> idsByKey = new LinkedHashMap<>();
         for (OutboxEntry entry : entries) {
             idsByKey.computeIfAbsent(entry.blobKey().orElseThrow(), key -> new ArrayList<>()).add(entry.id());

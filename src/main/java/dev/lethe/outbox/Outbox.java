@@ -5,10 +5,12 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
@@ -67,6 +69,13 @@ public class Outbox {
         if (settings.batchSize() < 1 || settings.batchSize() > BucketSink.MAX_KEYS) {
             throw new ConfigurationException("lethe.outbox.batch-size=" + settings.batchSize()
                     + " must be between 1 and " + BucketSink.MAX_KEYS + " (the keys of one S3 DeleteObjects request)");
+        }
+        Optional<Duration> callTimeout = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.s3.api-call-timeout", Duration.class);
+        if (config.blobs().bucket().isPresent() && callTimeout.filter(t -> t.compareTo(settings.lease()) >= 0)
+                .isPresent()) {
+            throw new ConfigurationException("lethe.outbox.lease=" + settings.lease() + " must be longer than"
+                    + " quarkus.s3.api-call-timeout=" + callTimeout.get() + ", or two instances may delete one key");
         }
         Map<OutboxKind, OutboxMeters> meters = new EnumMap<>(OutboxKind.class);
         for (OutboxKind kind : OutboxKind.values()) {

@@ -64,15 +64,20 @@ final class OutboxRelay {
         }
     }
 
-    /** One batch; the delay until the next one: none while full batches go through whole. */
+    /**
+     * One batch; the delay until the next one: none while full batches go through whole. Bounded by the lease, so
+     * that a connection that never answers (a half-open socket) cannot stop the loop: after the lease the rows are
+     * free for any instance anyway.
+     */
     private Uni<Duration> relayOnce() {
         int limit = size;
-        return store.claim(kind, limit, config.lease())
+        return Uni.createFrom().deferred(() -> store.claim(kind, limit, config.lease()))
                 .chain(entries -> entries.isEmpty() ? Uni.createFrom().item(config.every()) : deliver(entries)
                         .map(delivery -> entries.size() == limit && delivery.failed().isEmpty() ? Duration.ZERO
                                 : config.every()))
+                .ifNoItem().after(config.lease()).fail()
                 .onFailure().recoverWithItem(failure -> {
-                    failures.log("Reading the %s outbox failed (%s); trying again", kind.label(),
+                    failures.log("Relaying the %s outbox failed (%s); trying again", kind.label(),
                             DatabaseFailures.describe(failure));
                     return config.every();
                 });
@@ -91,7 +96,13 @@ final class OutboxRelay {
                 failures.log("Delivering %d %s outbox rows failed (%s); they are retried with backoff",
                         delivery.failed().size(), kind.label(), delivery.error().orElse(""));
             }
-            return store.settle(delivery, config.retryMinBackoff(), config.retryMaxBackoff());
+            return store.settle(delivery, config).invoke(parked -> {
+                if (parked > 0) {
+                    LOG.errorf("Parked %d %s outbox rows after %d failed attempts (%s); they stay in lethe.outbox,"
+                            + " counted by lethe_outbox_rows, until an operator sets their not_before to now()",
+                            parked, kind.label(), config.maxAttempts(), delivery.error().orElse(""));
+                }
+            });
         });
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.lethe.config.LetheConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -31,10 +32,14 @@ final class OutboxStore {
     private static final String DELIVERED = "/* lethe:outbox:delivered */ DELETE FROM lethe.outbox"
             + " WHERE id = ANY($1::int8[])";
 
-    /** The wait doubles with each attempt, from the minimum up to the maximum. */
+    /**
+     * The wait doubles with each attempt, from the minimum up to the maximum; after the last attempt a row is parked
+     * (not_before = infinity) with its last error, still counted by the gauges, for an operator to look at.
+     */
     private static final String FAILED = "/* lethe:outbox:failed */ UPDATE lethe.outbox"
-            + " SET not_before = now() + LEAST($3::int8, $2::int8 * (2 ^ LEAST(attempts - 1, 30))::int8)"
-            + " * interval '1 millisecond', last_error = left($4, 1000) WHERE id = ANY($1::int8[])";
+            + " SET not_before = CASE WHEN attempts >= $5 THEN 'infinity'::timestamptz ELSE now()"
+            + " + LEAST($3::int8, $2::int8 * (2 ^ LEAST(attempts - 1, 30))::int8) * interval '1 millisecond' END,"
+            + " last_error = left($4, 1000) WHERE id = ANY($1::int8[]) RETURNING attempts >= $5";
 
     private static final String MEASURE = "/* lethe:outbox:measure */ SELECT"
             + " (SELECT count(*) FROM (SELECT 1 FROM lethe.outbox WHERE kind = $1 LIMIT $2) due)::int8,"
@@ -61,17 +66,28 @@ final class OutboxStore {
                 });
     }
 
-    /** Deletes the delivered rows and schedules the failed ones for a retry. */
-    Uni<Void> settle(Delivery delivery, Duration minBackoff, Duration maxBackoff) {
+    /**
+     * Deletes the delivered rows and schedules the failed ones for a retry.
+     *
+     * @return how many failed rows had their last attempt and are parked
+     */
+    Uni<Integer> settle(Delivery delivery, LetheConfig.Outbox config) {
         Uni<Void> delivered = delivery.delivered().isEmpty() ? Uni.createFrom().voidItem()
                 : pool.preparedQuery(DELIVERED).execute(Tuple.of(delivery.delivered().toArray(Long[]::new)))
                         .replaceWithVoid();
         if (delivery.failed().isEmpty()) {
-            return delivered;
+            return delivered.replaceWith(0);
         }
-        return delivered.chain(() -> pool.preparedQuery(FAILED).execute(Tuple.of(
-                delivery.failed().toArray(Long[]::new), minBackoff.toMillis(), maxBackoff.toMillis(),
-                delivery.error().orElseThrow())).replaceWithVoid());
+        return delivered.chain(() -> pool.preparedQuery(FAILED).execute(Tuple.tuple(List.of(
+                delivery.failed().toArray(Long[]::new), config.retryMinBackoff().toMillis(),
+                config.retryMaxBackoff().toMillis(), delivery.error().orElseThrow(), config.maxAttempts()))))
+                .map(rows -> {
+                    int parked = 0;
+                    for (Row row : rows) {
+                        parked += row.getBoolean(0) ? 1 : 0;
+                    }
+                    return parked;
+                });
     }
 
     /** How many rows of a kind wait (up to {@code limit}), and how long ago the oldest one's deletion committed. */

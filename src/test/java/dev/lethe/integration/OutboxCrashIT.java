@@ -82,9 +82,9 @@ class OutboxCrashIT {
         settings.putAll(VoiceNotes.target());
         settings.put("lethe.sweep.every", "1s");
         settings.put("lethe.outbox.every", "100ms");
-        // A short lease, so that the killed instance's claims come back quickly; production keeps it above the
-        // S3 call's timeout.
+        // A short lease, so that the killed instance's claims come back quickly, and a call timeout inside it.
         settings.put("lethe.outbox.lease", "2s");
+        settings.put("quarkus.s3.api-call-timeout", "1s");
         settings.put("lethe.outbox.retry-min-backoff", "100ms");
         settings.put("lethe.outbox.retry-max-backoff", "500ms");
         return settings;

@@ -37,6 +37,21 @@ class StartupFailureIT {
     }
 
     @Test
+    void filesWithoutABucketOrWithALeaseShorterThanTheS3CallAreRefused() {
+        assertThat(failedStart(Map.of(
+                "lethe.targets.message.table", "Message",
+                "lethe.targets.message.blobs.table", "Message",
+                "lethe.targets.message.blobs.parent-column", "id",
+                "lethe.targets.message.blobs.key-column", "id")))
+                .contains("lethe.targets.message.blobs.table is set, but lethe.blobs.bucket is not");
+        assertThat(failedStart(Map.of(
+                "lethe.targets.message.table", "Message",
+                "lethe.blobs.bucket", "files",
+                "lethe.outbox.lease", "20s")))
+                .contains("lethe.outbox.lease=PT20S must be longer than quarkus.s3.api-call-timeout=PT30S");
+    }
+
+    @Test
     void badIdTypeAndUnknownColumnAreReportedTogether() {
         String output = failedStart(Map.of(
                 "lethe.targets.message.table", "Message",

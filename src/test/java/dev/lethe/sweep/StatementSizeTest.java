@@ -45,9 +45,13 @@ class StatementSizeTest {
     }
 
     @Test
-    void evenAVerySlowStatementLeavesAtLeastOneRow() {
-        StatementSize size = new StatementSize(100, Duration.ofMillis(1));
-        size.took(100, 60_000 * MS);
-        assertThat(size.next()).isEqualTo(1);
+    void slowStatementsDoNotShrinkBelowTheFloor() {
+        StatementSize size = new StatementSize(10_000, Duration.ofMillis(1));
+        size.took(1_000, 60_000 * MS);
+        assertThat(size.next()).as("a fixed cost per statement must not drain the table row by row")
+                .isEqualTo(StatementSize.FLOOR);
+        StatementSize small = new StatementSize(20, Duration.ofMillis(1));
+        small.took(20, 60_000 * MS);
+        assertThat(small.next()).as("a batch size below the floor").isEqualTo(20);
     }
 }
