@@ -66,17 +66,7 @@ public class Outbox {
 
     public void start() {
         LetheConfig.Outbox settings = config.outbox();
-        if (settings.batchSize() < 1 || settings.batchSize() > BucketSink.MAX_KEYS) {
-            throw new ConfigurationException("lethe.outbox.batch-size=" + settings.batchSize()
-                    + " must be between 1 and " + BucketSink.MAX_KEYS + " (the keys of one S3 DeleteObjects request)");
-        }
-        Optional<Duration> callTimeout = ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.s3.api-call-timeout", Duration.class);
-        if (config.blobs().bucket().isPresent() && callTimeout.filter(t -> t.compareTo(settings.lease()) >= 0)
-                .isPresent()) {
-            throw new ConfigurationException("lethe.outbox.lease=" + settings.lease() + " must be longer than"
-                    + " quarkus.s3.api-call-timeout=" + callTimeout.get() + ", or two instances may delete one key");
-        }
+        check(settings);
         Map<OutboxKind, OutboxMeters> meters = new EnumMap<>(OutboxKind.class);
         for (OutboxKind kind : OutboxKind.values()) {
             meters.put(kind, metrics.outbox(kind, () -> measure(kind).rows(), () -> measure(kind).oldestSeconds()));
@@ -94,6 +84,21 @@ public class Outbox {
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
                 .setAsyncTask(execution -> measureAll())
                 .schedule();
+    }
+
+    /** Refuses settings that S3 or the lease cannot honour, naming the property. */
+    private void check(LetheConfig.Outbox settings) {
+        if (settings.batchSize() < 1 || settings.batchSize() > BucketSink.MAX_KEYS) {
+            throw new ConfigurationException("lethe.outbox.batch-size=" + settings.batchSize()
+                    + " must be between 1 and " + BucketSink.MAX_KEYS + " (the keys of one S3 DeleteObjects request)");
+        }
+        Optional<Duration> callTimeout = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.s3.api-call-timeout", Duration.class);
+        if (config.blobs().bucket().isPresent() && callTimeout.filter(t -> t.compareTo(settings.lease()) >= 0)
+                .isPresent()) {
+            throw new ConfigurationException("lethe.outbox.lease=" + settings.lease() + " must be longer than"
+                    + " quarkus.s3.api-call-timeout=" + callTimeout.get() + ", or two instances may delete one key");
+        }
     }
 
     /** Stops delivering; rows claimed and not settled come back to any instance when their lease ends. */
