@@ -73,18 +73,25 @@ final class TargetResolver {
             return fail(property + ".time-zone=" + config.timeZone() + " is not a time zone name");
         }
         Optional<IdType> idType = configuredIdType;
+        return deletable(property + ".table", tableText, table).chain(relation -> {
+            List<String> names = new ArrayList<>(List.of(config.idColumn(), config.expiresColumn()));
+            config.blobKeyColumn().ifPresent(names::add);
+            return catalog.columns(relation, names)
+                    .chain(columns -> shape(property, config, relation, columns, idType));
+        });
+    }
+
+    /** The table named by a property, which must exist and which Lethe must be allowed to read and delete from. */
+    private Uni<Catalog.Relation> deletable(String property, String tableText, QualifiedName table) {
         return catalog.relation(table).chain(relation -> {
             if (relation.isEmpty()) {
-                return fail(property + ".table=" + tableText + ": no such table"
+                return fail(property + "=" + tableText + ": no such table"
                         + (table.schema().isEmpty() ? " in the search path" : ""));
             }
             if (!relation.get().canSelectAndDelete()) {
-                return fail(property + ".table=" + tableText + ": the database user lacks SELECT or DELETE on it");
+                return fail(property + "=" + tableText + ": the database user lacks SELECT or DELETE on it");
             }
-            List<String> names = new ArrayList<>(List.of(config.idColumn(), config.expiresColumn()));
-            config.blobKeyColumn().ifPresent(names::add);
-            return catalog.columns(relation.get(), names)
-                    .chain(columns -> shape(property, config, relation.get(), columns, idType));
+            return Uni.createFrom().item(relation.get());
         });
     }
 
@@ -198,14 +205,7 @@ final class TargetResolver {
         } catch (IllegalArgumentException e) {
             return fail(property + ".table=" + tableText + " is not a table name: " + e.getMessage());
         }
-        return catalog.relation(table).chain(relation -> {
-            if (relation.isEmpty()) {
-                return fail(property + ".table=" + tableText + ": no such table");
-            }
-            if (!relation.get().canSelectAndDelete()) {
-                return fail(property + ".table=" + tableText + ": the database user lacks SELECT or DELETE on it");
-            }
-            Catalog.Relation child = relation.get();
+        return deletable(property + ".table", tableText, table).chain(child -> {
             String where = " of " + child.schema() + "." + child.name();
             return catalog.columns(child, List.of(parent, key)).chain(columns -> {
                 Catalog.Column parentColumn = columns.get(parent);
