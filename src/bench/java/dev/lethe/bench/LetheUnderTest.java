@@ -1,10 +1,6 @@
 package dev.lethe.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +17,6 @@ final class LetheUnderTest implements AutoCloseable {
     private static final double CLOCK_TICKS = 100.0;
 
     private final ServiceProcess process;
-    private final HttpClient http = HttpClient.newHttpClient();
 
     private LetheUnderTest(ServiceProcess process) {
         this.process = process;
@@ -60,7 +55,7 @@ final class LetheUnderTest implements AutoCloseable {
     /** The sum of a Prometheus series over all its label sets matching the filter (e.g. {@code source="event"}). */
     double metric(String name, String labelFilter) {
         double sum = 0;
-        for (String line : scrape().split("\n")) {
+        for (String line : process.metricsText().split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
                 if (labelFilter.isEmpty() || line.contains(labelFilter)) {
                     sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
@@ -68,18 +63,6 @@ final class LetheUnderTest implements AutoCloseable {
             }
         }
         return sum;
-    }
-
-    String scrape() {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + "/q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     String output() {

@@ -110,7 +110,12 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The service's /q/metrics, parsed. */
     public Prometheus metrics() {
-        return Prometheus.parse(get("/q/metrics"));
+        return Prometheus.parse(metricsText());
+    }
+
+    /** The service's /q/metrics as Prometheus text. */
+    public String metricsText() {
+        return get("/q/metrics");
     }
 
     /** The status code of a GET, or -1 when nothing answers. */
