@@ -1,7 +1,6 @@
 package dev.lethe;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -9,8 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import dev.lethe.admin.TargetPauses;
-import dev.lethe.config.EffectiveSettings;
+import dev.lethe.coordination.TargetPauses;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.Ownership;
 import dev.lethe.delete.Deletions;
@@ -18,11 +16,10 @@ import dev.lethe.ingest.ExpiredKeySubscriber;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.outbox.Outbox;
 import dev.lethe.schema.Migrations;
-import dev.lethe.sweep.SweepResult;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.SweepSchedule;
-import dev.lethe.target.Target;
-import dev.lethe.target.Targets;
+import dev.lethe.sql.Target;
+import dev.lethe.catalog.Targets;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -69,8 +66,7 @@ public class LetheService {
         migrations.ensure(config.database().startupWait());
         targets.resolve();
         pauses.start();
-        targets.all().forEach(target -> metrics.registerTarget(target.name(),
-                Arrays.stream(SweepResult.Outcome.values()).map(SweepResult.Outcome::label).toList()));
+        targets.all().forEach(target -> metrics.registerTarget(target.name()));
         outbox.start();
         deletions.start(targets.all());
         sweeps.start(targets.all());

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.metrics.AuthFailure;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.support.RateLimitedLog;
 import io.quarkus.runtime.Startup;
@@ -77,7 +78,7 @@ public class AdminAuth {
             BiFunction<SqlConnection, Caller, Uni<T>> action) {
         long blockedFor = failures.blockedForSeconds(client);
         if (blockedFor > 0) {
-            metrics.adminAuthFailure("limited");
+            metrics.adminAuthFailure(AuthFailure.LIMITED);
             return Uni.createFrom().failure(new AdminErrors.Limited(blockedFor));
         }
         Optional<byte[]> hash = bearer(authorization).map(ApiKeys::hash);
@@ -98,7 +99,7 @@ public class AdminAuth {
 
     private <T> Uni<T> unauthorized(String client) {
         int count = failures.record(client);
-        metrics.adminAuthFailure("rejected");
+        metrics.adminAuthFailure(AuthFailure.REJECTED);
         rejected.log("Refused an admin call from %s (%d failures this minute)", client, count);
         Duration delay = DELAY_STEP.multipliedBy(count);
         return Uni.createFrom().voidItem()

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
 
 /** How the admin API answers when it does not do what it was asked, always as JSON, never with a stack trace. */

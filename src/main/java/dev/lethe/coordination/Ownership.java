@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;

@@ -16,9 +16,11 @@ import org.jboss.logging.Logger;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.DeletionMeters;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.metrics.Operation;
+import dev.lethe.sql.Source;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Target;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -63,7 +65,7 @@ public class BatchDeleter {
         }))
                 .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), LetheMetrics.Operation.DELETE);
+                    metrics.databaseError(target.name(), Operation.DELETE);
                     failures.log("Deleting %d %s rows failed (%s); the sweep will delete them",
                             ids.length, target.name(), DatabaseFailures.describe(failure));
                     return BatchReport.failed(ids.length);
@@ -95,7 +97,7 @@ public class BatchDeleter {
         return retrying(pool.preparedQuery(target.sql().inspectByIds()).execute(Tuple.of((Object) rest)))
                 .map(found -> classify(target, deleted, rest, found, secondsSinceDelete))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), LetheMetrics.Operation.INSPECT);
+                    metrics.databaseError(target.name(), Operation.INSPECT);
                     failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
                             rest.length, target.name(), DatabaseFailures.describe(failure));
                     return new BatchReport(deleted, 0, 0, List.of(), rest.length);

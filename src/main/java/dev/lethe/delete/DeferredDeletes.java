@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 
-import dev.lethe.target.Target;
+import dev.lethe.sql.Source;
+import dev.lethe.sql.Target;
 import io.vertx.core.Vertx;
 
 /**

@@ -4,7 +4,8 @@ import java.util.ArrayDeque;
 import java.util.function.Consumer;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Source;
+import dev.lethe.sql.Target;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 

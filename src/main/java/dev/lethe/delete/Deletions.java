@@ -8,13 +8,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.admin.TargetPauses;
+import dev.lethe.coordination.TargetPauses;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.Ownership;
-import dev.lethe.ingest.EventOutcome;
-import dev.lethe.ingest.ExpiryKey;
+import dev.lethe.metrics.EventOutcome;
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Source;
+import dev.lethe.sql.Target;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -60,18 +60,18 @@ public class Deletions {
         queues = Map.copyOf(created);
     }
 
-    /** An expiry event for a well-formed key: delete the row if it is due. */
-    public void submit(ExpiryKey key) {
-        if (recent.contains(key.target().name(), key.id())) {
+    /** An expiry event for a row of a target: delete the row if it is due. */
+    public void submit(Target target, Object id) {
+        if (recent.contains(target.name(), id)) {
             // The look-ahead, or an earlier event, deleted this row a moment ago: nothing to ask the database.
-            if (ownership.owns(key.target().name())) {
+            if (ownership.owns(target.name())) {
                 metrics.event(EventOutcome.ABSENT);
             } else {
                 metrics.event(EventOutcome.DELEGATED);
             }
             return;
         }
-        offer(key.target(), Source.EVENT, key.id());
+        offer(target, Source.EVENT, id);
     }
 
     /** A row that falls due after {@code delayNanos}: delete it then. False if it could not be held. */

@@ -1,5 +1,7 @@
 package dev.lethe.ingest;
 
+import dev.lethe.metrics.EventOutcome;
+
 /** The result of reading one expired key: a key to act on, or the reason it is not one. */
 public sealed interface DecodedKey {
 

@@ -13,9 +13,10 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.delete.Deletions;
+import dev.lethe.metrics.EventOutcome;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.support.RateLimitedLog;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Target;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
@@ -171,7 +172,7 @@ public class ExpiredKeySubscriber {
     private void onExpired(byte[] key) {
         DecodedKey decoded = decoder.decode(key);
         if (decoded instanceof DecodedKey.Accepted accepted) {
-            deletions.submit(accepted.key());
+            deletions.submit(accepted.key().target(), accepted.key().id());
             return;
         }
         DecodedKey.Rejected rejected = (DecodedKey.Rejected) decoded;

@@ -2,7 +2,7 @@ package dev.lethe.ingest;
 
 import java.util.Objects;
 
-import dev.lethe.target.Target;
+import dev.lethe.sql.Target;
 
 /**
  * A key that named a configured target and carried a well-formed id.

@@ -6,7 +6,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-import dev.lethe.target.Target;
+import dev.lethe.metrics.EventOutcome;
+import dev.lethe.sql.Target;
 
 /**
  * Reads {@code <prefix>:<target>:<id>} from the raw bytes of an expired key. It never throws on input: every key

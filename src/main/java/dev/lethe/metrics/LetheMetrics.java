@@ -1,9 +1,7 @@
 package dev.lethe.metrics;
 
 import java.time.Duration;
-import java.util.Collection;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,9 +9,8 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.delete.Source;
-import dev.lethe.ingest.EventOutcome;
-import dev.lethe.outbox.OutboxKind;
+import dev.lethe.sql.Source;
+import dev.lethe.sql.OutboxKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -78,7 +75,7 @@ public class LetheMetrics {
                     .tag(TAG_OUTCOME, outcome.label())
                     .register(registry));
         }
-        for (String result : List.of("rejected", "limited")) {
+        for (AuthFailure result : AuthFailure.values()) {
             adminAuthFailures(result);
         }
     }
@@ -142,7 +139,7 @@ public class LetheMetrics {
     }
 
     /** Counts a finished sweep run and records how long it took. */
-    public void sweepRun(String target, String result, Duration duration) {
+    public void sweepRun(String target, SweepOutcome result, Duration duration) {
         sweepRunCounter(target, result).increment();
         Timer.builder(SWEEP_DURATION)
                 .description("Duration of sweep runs")
@@ -150,10 +147,10 @@ public class LetheMetrics {
                 .register(registry).record(duration);
     }
 
-    private Counter sweepRunCounter(String target, String result) {
+    private Counter sweepRunCounter(String target, SweepOutcome result) {
         return Counter.builder(SWEEP_RUNS)
                 .description("Sweep runs, by target and result (complete, budget, failed, skipped)")
-                .tags(TAG_TARGET, target, TAG_RESULT, result)
+                .tags(TAG_TARGET, target, TAG_RESULT, result.label())
                 .register(registry);
     }
 
@@ -198,27 +195,18 @@ public class LetheMetrics {
                 .register(registry);
     }
 
-    /** What Lethe was doing when a statement failed; the values of the {@code operation} label. */
-    public enum Operation {
-        DELETE, INSPECT, SWEEP, LOOKAHEAD, BACKLOG;
-
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
-    }
-
     /**
      * Creates every series of a target at zero, so that dashboards and alerts see the series before the first
      * deletion or failure instead of no data.
      */
-    public void registerTarget(String target, Collection<String> sweepResults) {
+    public void registerTarget(String target) {
         for (Source source : Source.values()) {
             deletion(target, source);
         }
         for (Operation operation : Operation.values()) {
             databaseErrorCounter(target, operation);
         }
-        for (String result : sweepResults) {
+        for (SweepOutcome result : SweepOutcome.values()) {
             sweepRunCounter(target, result);
         }
         sweepBatches(target);
@@ -278,14 +266,14 @@ public class LetheMetrics {
     }
 
     /** Counts an admin call refused for its key ({@code rejected}) or for too many failures ({@code limited}). */
-    public void adminAuthFailure(String result) {
+    public void adminAuthFailure(AuthFailure result) {
         adminAuthFailures(result).increment();
     }
 
-    private Counter adminAuthFailures(String result) {
+    private Counter adminAuthFailures(AuthFailure result) {
         return Counter.builder(ADMIN_AUTH_FAILURES)
                 .description("Admin calls refused: rejected (no valid key) or limited (too many failures)")
-                .tag(TAG_RESULT, result)
+                .tag(TAG_RESULT, result.label())
                 .register(registry);
     }
 

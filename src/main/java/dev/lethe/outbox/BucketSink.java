@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;

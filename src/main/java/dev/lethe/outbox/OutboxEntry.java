@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.lethe.sql.OutboxKind;
+
 /**
  * One outbox row an instance has claimed for delivery.
  *

@@ -7,7 +7,8 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics.OutboxMeters;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.sql.OutboxKind;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.OutboxKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

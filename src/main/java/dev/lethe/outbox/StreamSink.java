@@ -2,7 +2,7 @@ package dev.lethe.outbox;
 
 import java.util.List;
 
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;

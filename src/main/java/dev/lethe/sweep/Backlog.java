@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.metrics.Operation;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Target;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -56,7 +57,7 @@ public class Backlog {
                     return measure;
                 })
                 .onFailure().recoverWithUni(failure -> {
-                    metrics.databaseError(target.name(), LetheMetrics.Operation.BACKLOG);
+                    metrics.databaseError(target.name(), Operation.BACKLOG);
                     failures.log("Measuring the %s backlog failed (%s)", target.name(),
                             DatabaseFailures.describe(failure));
                     return Uni.createFrom().nullItem();

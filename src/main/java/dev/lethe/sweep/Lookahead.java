@@ -5,11 +5,12 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 import dev.lethe.delete.Deletions;
-import dev.lethe.delete.Source;
+import dev.lethe.metrics.Operation;
+import dev.lethe.sql.Source;
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Target;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -62,7 +63,7 @@ public class Lookahead {
                     return rows.size() - refused;
                 })
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), LetheMetrics.Operation.LOOKAHEAD);
+                    metrics.databaseError(target.name(), Operation.LOOKAHEAD);
                     failures.log("Reading the %s rows falling due soon failed (%s)", target.name(),
                             DatabaseFailures.describe(failure));
                     return 0;

@@ -5,12 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.admin.TargetPauses;
+import dev.lethe.coordination.TargetPauses;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.Ownership;
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.target.Target;
-import dev.lethe.target.Targets;
+import dev.lethe.metrics.SweepOutcome;
+import dev.lethe.sql.Target;
+import dev.lethe.catalog.Targets;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -79,7 +80,7 @@ public class SweepRuns {
     private Uni<SweepResult> start(Target target) {
         if (pauses.isPaused(target.name())) {
             SweepResult skipped = SweepResult.skipped(target.name());
-            metrics.sweepRun(target.name(), skipped.outcome().label(), skipped.duration());
+            metrics.sweepRun(target.name(), skipped.outcome(), skipped.duration());
             return Uni.createFrom().item(skipped);
         }
         return sweeper.sweep(target, settings(target)).call(result -> lookAhead(target));

@@ -9,8 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.Ownership;
-import dev.lethe.target.Target;
-import dev.lethe.target.Targets;
+import dev.lethe.sql.Target;
+import dev.lethe.catalog.Targets;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;

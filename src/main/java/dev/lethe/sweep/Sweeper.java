@@ -7,12 +7,14 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import dev.lethe.delete.Source;
+import dev.lethe.metrics.Operation;
+import dev.lethe.metrics.SweepOutcome;
+import dev.lethe.sql.Source;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.DeletionMeters;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.RateLimitedLog;
-import dev.lethe.target.Target;
+import dev.lethe.sql.Target;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -69,7 +71,7 @@ public class Sweeper {
             return deleted;
         }
 
-        synchronized SweepResult result(String target, SweepResult.Outcome outcome) {
+        synchronized SweepResult result(String target, SweepOutcome outcome) {
             return new SweepResult(target, outcome, deleted, batches, largestBatch,
                     Duration.ofNanos(longestBatchNanos), Duration.ofNanos(System.nanoTime() - startNanos));
         }
@@ -84,14 +86,14 @@ public class Sweeper {
                 .orElse(expired);
         return all
                 .map(done -> run.result(target.name(),
-                        run.outOfTime ? SweepResult.Outcome.BUDGET : SweepResult.Outcome.COMPLETE))
+                        run.outOfTime ? SweepOutcome.BUDGET : SweepOutcome.COMPLETE))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), LetheMetrics.Operation.SWEEP);
+                    metrics.databaseError(target.name(), Operation.SWEEP);
                     failures.log("Sweeping %s failed after deleting %d rows (%s); the next run tries again",
                             target.name(), run.deleted(), DatabaseFailures.describe(failure));
-                    return run.result(target.name(), SweepResult.Outcome.FAILED);
+                    return run.result(target.name(), SweepOutcome.FAILED);
                 })
-                .invoke(result -> metrics.sweepRun(target.name(), result.outcome().label(), result.duration()));
+                .invoke(result -> metrics.sweepRun(target.name(), result.outcome(), result.duration()));
     }
 
     /** Several statement loops at once; each ends when its batch comes back short. */

@@ -19,11 +19,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sweep.SweepResult;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.Sweeper;
-import dev.lethe.target.BuiltInTargets;
-import dev.lethe.target.Targets;
+import dev.lethe.catalog.BuiltInTargets;
+import dev.lethe.catalog.Targets;
 import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.Prometheus;
@@ -214,7 +215,7 @@ class AdminApiTest {
         await().atMost(Duration.ofSeconds(10)).until(() ->
                 Prometheus.scrape().value("lethe_events_total", "outcome", "dropped") > dropped);
         as(key).post("/admin/sweep?target=message").then().statusCode(200)
-                .body("targets[0].outcome", equalTo(SweepResult.Outcome.SKIPPED.label()));
+                .body("targets[0].outcome", equalTo(SweepOutcome.SKIPPED.label()));
         // Another replica, which has not yet seen the pause: its statements read the pause themselves.
         SweepResult elsewhere = new Sweeper(pool, new LetheMetrics(new SimpleMeterRegistry()), Duration.ofMillis(50), 1)
                 .sweep(targets.find("message").orElseThrow(), runs.settings(targets.find("message").orElseThrow()))

@@ -9,9 +9,10 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.target.IdType;
-import dev.lethe.target.TableShape;
-import dev.lethe.target.Target;
+import dev.lethe.metrics.EventOutcome;
+import dev.lethe.sql.IdType;
+import dev.lethe.sql.TableShape;
+import dev.lethe.sql.Target;
 
 class ExpiryKeyDecoderTest {
 

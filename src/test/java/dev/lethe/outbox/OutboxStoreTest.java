@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.OutboxKind;
 import dev.lethe.testsupport.PostgresDatabase;
 import dev.lethe.testsupport.Sql;
 import io.vertx.mutiny.core.Vertx;

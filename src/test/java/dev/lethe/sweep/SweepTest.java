@@ -15,8 +15,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.target.Target;
-import dev.lethe.target.Targets;
+import dev.lethe.metrics.SweepOutcome;
+import dev.lethe.sql.Target;
+import dev.lethe.catalog.Targets;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.Sql;
@@ -88,7 +89,7 @@ class SweepTest {
                 session);
         double before = Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message");
 
-        assertThat(sweep("message").outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+        assertThat(sweep("message").outcome()).isEqualTo(SweepOutcome.COMPLETE);
         sweep("session");
 
         assertThat(count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", message)).isZero();
@@ -154,7 +155,7 @@ class SweepTest {
 
             SweepResult whileLocked = sweep("refresh");
 
-            assertThat(whileLocked.outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+            assertThat(whileLocked.outcome()).isEqualTo(SweepOutcome.COMPLETE);
             assertThat(whileLocked.deleted()).isEqualTo(40);
             application.rollback();
         }
@@ -212,8 +213,8 @@ class SweepTest {
             var both = Uni.combine().all().unis(ours.sweep(target("refresh"), settings),
                     other.sweep(target("refresh"), settings)).asTuple().await().atMost(Duration.ofSeconds(60));
 
-            assertThat(both.getItem1().outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
-            assertThat(both.getItem2().outcome()).isEqualTo(SweepResult.Outcome.COMPLETE);
+            assertThat(both.getItem1().outcome()).isEqualTo(SweepOutcome.COMPLETE);
+            assertThat(both.getItem2().outcome()).isEqualTo(SweepOutcome.COMPLETE);
             assertThat(both.getItem1().deleted() + both.getItem2().deleted()).isEqualTo(20000);
             assertThat(count("SELECT count(*) FROM refresh_tokens WHERE expires_at <= now()")).isZero();
         } finally {

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.catalog;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +14,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.sql.Target;
+import dev.lethe.store.DatabaseFailures;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.sql;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,6 +11,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.IdType;
+import dev.lethe.sql.OutboxWrites;
+import dev.lethe.sql.QualifiedName;
+import dev.lethe.sql.Target;
 import dev.lethe.testsupport.Sql;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;

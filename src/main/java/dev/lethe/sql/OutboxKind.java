@@ -1,4 +1,4 @@
-package dev.lethe.outbox;
+package dev.lethe.sql;
 
 import java.util.Locale;
 

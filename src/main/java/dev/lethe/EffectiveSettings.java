@@ -1,10 +1,11 @@
-package dev.lethe.config;
+package dev.lethe;
 
 import java.util.Collection;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-import dev.lethe.target.Target;
+import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.Target;
 
 /**
  * The one startup line that says what this instance runs with: version, targets, and the settings that shape its

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.catalog;
 
 import java.time.Duration;
 import java.util.Map;

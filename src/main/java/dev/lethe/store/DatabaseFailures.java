@@ -1,4 +1,4 @@
-package dev.lethe.support;
+package dev.lethe.store;
 
 import java.time.Duration;
 import java.util.function.Predicate;

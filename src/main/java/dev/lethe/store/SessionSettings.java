@@ -1,4 +1,4 @@
-package dev.lethe.database;
+package dev.lethe.store;
 
 import jakarta.inject.Singleton;
 

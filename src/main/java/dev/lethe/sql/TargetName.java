@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.sql;
 
 /**
  * Target names appear in keys, metric labels and URLs, so they are kept to characters that are safe in all three

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.sql;
 
 /**
  * The one place where names from configuration become SQL: always quoted, so that Prisma-style mixed-case names

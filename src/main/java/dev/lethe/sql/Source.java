@@ -1,4 +1,4 @@
-package dev.lethe.delete;
+package dev.lethe.sql;
 
 import java.util.Locale;
 

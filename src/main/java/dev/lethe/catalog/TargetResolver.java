@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +10,14 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.config.LetheConfig.TargetConfig;
+import dev.lethe.sql.IdType;
+import dev.lethe.sql.OutboxWrites;
+import dev.lethe.sql.QualifiedName;
+import dev.lethe.sql.SqlIdentifier;
+import dev.lethe.sql.TableShape;
+import dev.lethe.sql.Target;
+import dev.lethe.sql.TargetName;
+import dev.lethe.sql.TargetStatements;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -1,4 +1,4 @@
-package dev.lethe.admin;
+package dev.lethe.coordination;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.support.DatabaseFailures;
+import dev.lethe.store.DatabaseFailures;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
@@ -74,7 +74,7 @@ public class TargetPauses {
     }
 
     /** Records a pause or resume in the caller's transaction. */
-    Uni<Void> set(SqlConnection connection, String target, boolean pause, String by) {
+    public Uni<Void> set(SqlConnection connection, String target, boolean pause, String by) {
         return connection.preparedQuery("INSERT INTO lethe.target_state (target, paused, changed_at, changed_by)"
                 + " VALUES ($1, $2, now(), $3) ON CONFLICT (target) DO UPDATE"
                 + " SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by")
@@ -82,7 +82,7 @@ public class TargetPauses {
     }
 
     /** Applies a committed change to this instance at once, without waiting for the next refresh. */
-    void applied(String target, boolean pause) {
+    public void applied(String target, boolean pause) {
         Set<String> next = new HashSet<>(paused);
         if (pause) {
             next.add(target);
@@ -92,7 +92,7 @@ public class TargetPauses {
         paused = Set.copyOf(next);
     }
 
-    Uni<Map<String, State>> states(SqlConnection connection) {
+    public Uni<Map<String, State>> states(SqlConnection connection) {
         return connection.query("SELECT target, paused, changed_at, changed_by FROM lethe.target_state").execute()
                 .map(rows -> {
                     Map<String, State> states = new HashMap<>();

@@ -1,4 +1,4 @@
-package dev.lethe.target;
+package dev.lethe.sql;
 
 /**
  * A configured target, resolved against the catalog and ready to use.

@@ -1,10 +1,12 @@
-package dev.lethe.target;
+package dev.lethe.catalog;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.lethe.sql.OutboxWrites;
+import dev.lethe.sql.TableShape;
 import io.smallrye.mutiny.Uni;
 
 /**

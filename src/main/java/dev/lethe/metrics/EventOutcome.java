@@ -1,4 +1,4 @@
-package dev.lethe.ingest;
+package dev.lethe.metrics;
 
 import java.util.Locale;
 

@@ -1,10 +1,9 @@
-package dev.lethe.target;
+package dev.lethe.sql;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import dev.lethe.outbox.OutboxKind;
 
 /**
  * The SQL of one target, built once at startup from its resolved shape. Ids and limits always travel as bind
