@@ -1,22 +1,68 @@
 -- Every statement Lethe runs for target 'events' (chat.event_log), exactly as sent. Written by GoldenSqlTest.
 
 -- deleteEventIds
-/* lethe:events:event */ WITH picked AS (SELECT "id" FROM "chat"."event_log" WHERE "id" = ANY($1::text[]) AND ("expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE FOR UPDATE SKIP LOCKED) DELETE FROM "chat"."event_log" WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked)) AND "expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused) RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+/* lethe:events:event */
+WITH picked AS (
+  SELECT "id" FROM "chat"."event_log"
+  WHERE "id" = ANY($1::text[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
+  AND "expires_at" <= now()
+  AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- deleteDueIds
-/* lethe:events:lookahead */ WITH picked AS (SELECT "id" FROM "chat"."event_log" WHERE "id" = ANY($1::text[]) AND ("expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE FOR UPDATE SKIP LOCKED) DELETE FROM "chat"."event_log" WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked)) AND "expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused) RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+/* lethe:events:lookahead */
+WITH picked AS (
+  SELECT "id" FROM "chat"."event_log"
+  WHERE "id" = ANY($1::text[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
+  AND "expires_at" <= now()
+  AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- inspectByIds
-/* lethe:events:inspect */ SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8, true FROM "chat"."event_log" WHERE "id" = ANY($1::text[]);
+/* lethe:events:inspect */
+SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8, true
+FROM "chat"."event_log"
+WHERE "id" = ANY($1::text[]);
 
 -- sweepExpired
-/* lethe:events:sweep */ WITH picked AS (SELECT "id" FROM "chat"."event_log" WHERE "expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused) ORDER BY "expires_at" LIMIT $1 FOR UPDATE SKIP LOCKED) DELETE FROM "chat"."event_log" WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked)) AND "expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused) RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+/* lethe:events:sweep */
+WITH picked AS (
+  SELECT "id" FROM "chat"."event_log"
+  WHERE "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
+  ORDER BY "expires_at" LIMIT $1
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
+  AND "expires_at" <= now()
+  AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- lookahead
-/* lethe:events:lookahead-read */ SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8 FROM "chat"."event_log" WHERE "expires_at" > now() AND "expires_at" <= now() + $1::int8 * interval '1 millisecond' ORDER BY "expires_at" LIMIT $2;
+/* lethe:events:lookahead-read */
+SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8
+FROM "chat"."event_log"
+WHERE "expires_at" > now()
+  AND "expires_at" <= now() + $1::int8 * interval '1 millisecond'
+ORDER BY "expires_at" LIMIT $2;
 
 -- backlog
-/* lethe:events:backlog */ SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM (now() - min(due.e)))::float8, 0) FROM (SELECT "expires_at" AS e FROM "chat"."event_log" WHERE "expires_at" <= now() ORDER BY "expires_at" LIMIT $1) due;
+/* lethe:events:backlog */
+SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM (now() - min(due.e)))::float8, 0)
+FROM (SELECT "expires_at" AS e FROM "chat"."event_log"
+      WHERE "expires_at" <= now()
+      ORDER BY "expires_at" LIMIT $1) due;
 
 -- countAlsoDue
-/* lethe:events:count-also-due */ SELECT 0::int8 WHERE $1::int4 IS NOT NULL;
+/* lethe:events:count-also-due */
+SELECT 0::int8 WHERE $1::int4 IS NOT NULL;

@@ -1,22 +1,62 @@
 -- Every statement Lethe runs for target 'refresh' (public.refresh_tokens), exactly as sent. Written by GoldenSqlTest.
 
 -- deleteEventIds
-/* lethe:refresh:event */ WITH picked AS (SELECT ctid FROM "public"."refresh_tokens" WHERE "id" = ANY($1::int8[]) AND ("expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE FOR UPDATE SKIP LOCKED) DELETE FROM "public"."refresh_tokens" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+/* lethe:refresh:event */
+WITH picked AS (
+  SELECT ctid FROM "public"."refresh_tokens"
+  WHERE "id" = ANY($1::int8[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."refresh_tokens"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- deleteDueIds
-/* lethe:refresh:lookahead */ WITH picked AS (SELECT ctid FROM "public"."refresh_tokens" WHERE "id" = ANY($1::int8[]) AND ("expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE FOR UPDATE SKIP LOCKED) DELETE FROM "public"."refresh_tokens" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+/* lethe:refresh:lookahead */
+WITH picked AS (
+  SELECT ctid FROM "public"."refresh_tokens"
+  WHERE "id" = ANY($1::int8[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."refresh_tokens"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- inspectByIds
-/* lethe:refresh:inspect */ SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8, true FROM "public"."refresh_tokens" WHERE "id" = ANY($1::int8[]);
+/* lethe:refresh:inspect */
+SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8, true
+FROM "public"."refresh_tokens"
+WHERE "id" = ANY($1::int8[]);
 
 -- sweepExpired
-/* lethe:refresh:sweep */ WITH picked AS (SELECT ctid FROM "public"."refresh_tokens" WHERE "expires_at" <= now() AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused) ORDER BY "expires_at" LIMIT $1 FOR UPDATE SKIP LOCKED) DELETE FROM "public"."refresh_tokens" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+/* lethe:refresh:sweep */
+WITH picked AS (
+  SELECT ctid FROM "public"."refresh_tokens"
+  WHERE "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)
+  ORDER BY "expires_at" LIMIT $1
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."refresh_tokens"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- lookahead
-/* lethe:refresh:lookahead-read */ SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8 FROM "public"."refresh_tokens" WHERE "expires_at" > now() AND "expires_at" <= now() + $1::int8 * interval '1 millisecond' ORDER BY "expires_at" LIMIT $2;
+/* lethe:refresh:lookahead-read */
+SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8
+FROM "public"."refresh_tokens"
+WHERE "expires_at" > now()
+  AND "expires_at" <= now() + $1::int8 * interval '1 millisecond'
+ORDER BY "expires_at" LIMIT $2;
 
 -- backlog
-/* lethe:refresh:backlog */ SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM (now() - min(due.e)))::float8, 0) FROM (SELECT "expires_at" AS e FROM "public"."refresh_tokens" WHERE "expires_at" <= now() ORDER BY "expires_at" LIMIT $1) due;
+/* lethe:refresh:backlog */
+SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM (now() - min(due.e)))::float8, 0)
+FROM (SELECT "expires_at" AS e FROM "public"."refresh_tokens"
+      WHERE "expires_at" <= now()
+      ORDER BY "expires_at" LIMIT $1) due;
 
 -- countAlsoDue
-/* lethe:refresh:count-also-due */ SELECT 0::int8 WHERE $1::int4 IS NOT NULL;
+/* lethe:refresh:count-also-due */
+SELECT 0::int8 WHERE $1::int4 IS NOT NULL;

@@ -1,25 +1,136 @@
 -- Every statement Lethe runs for target 'message' (public.Message), exactly as sent. Written by GoldenSqlTest.
 
 -- deleteEventIds
-/* lethe:message:event */ WITH picked AS (SELECT ctid FROM "public"."Message" WHERE "id" = ANY($1::uuid[]) AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("readOnce" AND "readAt" IS NOT NULL)) AND (NOT "legalHold") AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE FOR UPDATE SKIP LOCKED), deleted AS (DELETE FROM "public"."Message" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key), children AS (DELETE FROM "public"."Attachment" WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted)) RETURNING "messageId" AS row_id, "objectKey" AS blob_key), outboxed AS (INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source) SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'event', 'message', row_id::text, NULL, 'event' FROM deleted) SELECT r0, r1 FROM deleted;
+/* lethe:message:event */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE "id" = ANY($1::uuid[])
+    AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("readOnce" AND "readAt" IS NOT NULL))
+         AND (NOT "legalHold")
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+  FOR UPDATE SKIP LOCKED),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'event' FROM deleted)
+SELECT r0, r1 FROM deleted;
 
 -- deleteDueIds
-/* lethe:message:lookahead */ WITH picked AS (SELECT ctid FROM "public"."Message" WHERE "id" = ANY($1::uuid[]) AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("readOnce" AND "readAt" IS NOT NULL)) AND (NOT "legalHold") AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE FOR UPDATE SKIP LOCKED), deleted AS (DELETE FROM "public"."Message" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key), children AS (DELETE FROM "public"."Attachment" WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted)) RETURNING "messageId" AS row_id, "objectKey" AS blob_key), outboxed AS (INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source) SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted) SELECT r0, r1 FROM deleted;
+/* lethe:message:lookahead */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE "id" = ANY($1::uuid[])
+    AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("readOnce" AND "readAt" IS NOT NULL))
+         AND (NOT "legalHold")
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+  FOR UPDATE SKIP LOCKED),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0, r1 FROM deleted;
 
 -- inspectByIds
-/* lethe:message:inspect */ SELECT "id", CASE WHEN ("readOnce" AND "readAt" IS NOT NULL) THEN -1e9 ELSE EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8 END, COALESCE((NOT "legalHold"), false) FROM "public"."Message" WHERE "id" = ANY($1::uuid[]);
+/* lethe:message:inspect */
+SELECT "id", CASE WHEN ("readOnce" AND "readAt" IS NOT NULL) THEN -1e9 ELSE EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8 END, COALESCE((NOT "legalHold"), false)
+FROM "public"."Message"
+WHERE "id" = ANY($1::uuid[]);
 
 -- sweepExpired
-/* lethe:message:sweep */ WITH picked AS (SELECT ctid FROM "public"."Message" WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC') AND (NOT "legalHold") AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused) ORDER BY "expiresAt" LIMIT $1 FOR UPDATE SKIP LOCKED), deleted AS (DELETE FROM "public"."Message" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key), children AS (DELETE FROM "public"."Attachment" WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted)) RETURNING "messageId" AS row_id, "objectKey" AS blob_key), outboxed AS (INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source) SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted) SELECT r0 FROM deleted;
+/* lethe:message:sweep */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  ORDER BY "expiresAt" LIMIT $1
+  FOR UPDATE SKIP LOCKED),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0 FROM deleted;
 
 -- sweepAlsoDue
-/* lethe:message:sweep-also-due */ WITH picked AS (SELECT ctid FROM "public"."Message" WHERE ("readOnce" AND "readAt" IS NOT NULL) AND (NOT "legalHold") AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused) LIMIT $1 FOR UPDATE SKIP LOCKED), deleted AS (DELETE FROM "public"."Message" WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key), children AS (DELETE FROM "public"."Attachment" WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted)) RETURNING "messageId" AS row_id, "objectKey" AS blob_key), outboxed AS (INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source) SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> '' UNION ALL SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted) SELECT r0 FROM deleted;
+/* lethe:message:sweep-also-due */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE ("readOnce" AND "readAt" IS NOT NULL)
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  LIMIT $1
+  FOR UPDATE SKIP LOCKED),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0 FROM deleted;
 
 -- lookahead
-/* lethe:message:lookahead-read */ SELECT "id", EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8 FROM "public"."Message" WHERE "expiresAt" > (now() AT TIME ZONE 'UTC') AND "expiresAt" <= (now() AT TIME ZONE 'UTC') + $1::int8 * interval '1 millisecond' ORDER BY "expiresAt" LIMIT $2;
+/* lethe:message:lookahead-read */
+SELECT "id", EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8
+FROM "public"."Message"
+WHERE "expiresAt" > (now() AT TIME ZONE 'UTC')
+  AND "expiresAt" <= (now() AT TIME ZONE 'UTC') + $1::int8 * interval '1 millisecond'
+ORDER BY "expiresAt" LIMIT $2;
 
 -- backlog
-/* lethe:message:backlog */ SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - min(due.e)))::float8, 0) FROM (SELECT "expiresAt" AS e FROM "public"."Message" WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC') AND (NOT "legalHold") ORDER BY "expiresAt" LIMIT $1) due;
+/* lethe:message:backlog */
+SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - min(due.e)))::float8, 0)
+FROM (SELECT "expiresAt" AS e FROM "public"."Message"
+      WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
+        AND (NOT "legalHold")
+      ORDER BY "expiresAt" LIMIT $1) due;
 
 -- countAlsoDue
-/* lethe:message:count-also-due */ SELECT count(*)::int8 FROM (SELECT 1 FROM "public"."Message" WHERE ("readOnce" AND "readAt" IS NOT NULL) AND (NOT "legalHold") AND NOT COALESCE("expiresAt" <= (now() AT TIME ZONE 'UTC'), false) LIMIT $1) due;
+/* lethe:message:count-also-due */
+SELECT count(*)::int8
+FROM (SELECT 1 FROM "public"."Message"
+      WHERE ("readOnce" AND "readAt" IS NOT NULL)
+        AND (NOT "legalHold")
+        AND NOT COALESCE("expiresAt" <= (now() AT TIME ZONE 'UTC'), false)
+      LIMIT $1) due;

@@ -13,6 +13,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.lethe.sql.LetheSchema;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -30,6 +31,20 @@ public class ApiKeys {
     private static final int KEY_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    private static final String AUTHENTICATE = LetheSchema.sql("""
+            SELECT id, key_hash FROM {api_keys}
+            WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())""");
+    private static final String TOUCH = LetheSchema.sql(
+            "UPDATE {api_keys} SET last_used_at = GREATEST(now(), COALESCE(last_used_at, now())) WHERE id = $1");
+    private static final String CREATE = LetheSchema.sql("""
+            INSERT INTO {api_keys} (id, name, key_hash, expires_at) VALUES ($1, $2, $3, $4)
+            RETURNING created_at, expires_at""");
+    private static final String LIST = LetheSchema.sql("""
+            SELECT id, name, created_at, last_used_at, expires_at, revoked_at FROM {api_keys}
+            ORDER BY created_at, id""");
+    private static final String REVOKE = LetheSchema.sql(
+            "UPDATE {api_keys} SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1");
+
     /** A key as listed: never its material. */
     public record ApiKeyView(UUID id, String name, OffsetDateTime createdAt, OffsetDateTime lastUsedAt,
             OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
@@ -44,8 +59,7 @@ public class ApiKeys {
      * calls with the same key run side by side, and only their last-use updates queue up at commit.
      */
     Uni<Optional<UUID>> authenticate(SqlConnection connection, byte[] hash) {
-        return connection.preparedQuery("SELECT id, key_hash FROM lethe.api_keys WHERE key_hash = $1"
-                + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())")
+        return connection.preparedQuery(AUTHENTICATE)
                 .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
                 .map(rows -> {
                     for (Row row : rows) {
@@ -59,8 +73,7 @@ public class ApiKeys {
 
     /** Records a use: now, or the later of now and the last recorded use; never NULL, never backwards. */
     Uni<Void> touch(SqlConnection connection, UUID id) {
-        return connection.preparedQuery("UPDATE lethe.api_keys SET last_used_at = GREATEST(now(),"
-                + " COALESCE(last_used_at, now())) WHERE id = $1").execute(Tuple.of(id)).replaceWithVoid();
+        return connection.preparedQuery(TOUCH).execute(Tuple.of(id)).replaceWithVoid();
     }
 
     Uni<CreatedKey> create(SqlConnection connection, String name, Optional<OffsetDateTime> expiresAt) {
@@ -68,8 +81,7 @@ public class ApiKeys {
         RANDOM.nextBytes(secret);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         UUID id = UUID.randomUUID();
-        return connection.preparedQuery("INSERT INTO lethe.api_keys (id, name, key_hash, expires_at)"
-                + " VALUES ($1, $2, $3, $4) RETURNING created_at, expires_at")
+        return connection.preparedQuery(CREATE)
                 .execute(Tuple.of(id, name, io.vertx.core.buffer.Buffer.buffer(hash(key)), expiresAt.orElse(null)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
@@ -78,8 +90,7 @@ public class ApiKeys {
     }
 
     Uni<List<ApiKeyView>> list(SqlConnection connection) {
-        return connection.query("SELECT id, name, created_at, last_used_at, expires_at, revoked_at"
-                + " FROM lethe.api_keys ORDER BY created_at, id").execute()
+        return connection.query(LIST).execute()
                 .map(rows -> {
                     List<ApiKeyView> keys = new ArrayList<>();
                     for (Row row : rows) {
@@ -92,8 +103,7 @@ public class ApiKeys {
 
     /** Revokes a key; false if there is no such key. Revoking twice keeps the first revocation time. */
     Uni<Boolean> revoke(SqlConnection connection, UUID id) {
-        return connection.preparedQuery("UPDATE lethe.api_keys SET revoked_at = COALESCE(revoked_at, now())"
-                + " WHERE id = $1").execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+        return connection.preparedQuery(REVOKE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
     }
 
     static byte[] hash(String key) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.LetheSchema;
 
 /**
  * Targets Lethe brings itself: its own expired API keys are deleted like any other expired row. Their deletions are
@@ -22,7 +23,7 @@ public final class BuiltInTargets {
     }
 
     public static Map<String, LetheConfig.TargetConfig> all() {
-        return Map.of(API_KEYS, new Definition("lethe.api_keys", "id", "expires_at"));
+        return Map.of(API_KEYS, new Definition(LetheSchema.API_KEYS, "id", "expires_at"));
     }
 
     private record Definition(String tableName, String idColumn, String expiresColumn)

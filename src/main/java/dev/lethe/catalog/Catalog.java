@@ -48,7 +48,7 @@ final class Catalog {
     }
 
     Uni<Optional<Relation>> relation(QualifiedName table) {
-        return pool.preparedQuery(RELATION).execute(Tuple.of(table.quoted()))
+        return pool.preparedQuery(RELATION).execute(Tuple.of(table.sql()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();

@@ -47,13 +47,13 @@ final class IndexAdvisor {
     /** A child table of files is read and deleted by its parent column with every deletion of its target. */
     Uni<List<String>> adviseChild(Catalog.Relation relation, String parentColumn, OutboxWrites.ChildFiles files) {
         return catalog.leadingIndexColumns(relation).map(leading -> leading.contains(parentColumn) ? List.of()
-                : List.of(missing(relation.schema() + "." + relation.name(), files.table(),
+                : List.of(missing(files.table().display(), files.table().sql(),
                         "leads with " + files.parentColumn(), "every deletion of its parents scans it",
                         "(" + files.parentColumn() + ")")));
     }
 
     private static String missing(TableShape shape, String what, String consequence, String definition) {
-        return missing(shape.displayName(), shape.table(), what, consequence, definition);
+        return missing(shape.displayName(), shape.table().sql(), what, consequence, definition);
     }
 
     private static String missing(String displayName, String table, String what, String consequence,

@@ -11,9 +11,9 @@ import org.jboss.logging.Logger;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.config.LetheConfig.TargetConfig;
 import dev.lethe.sql.IdType;
+import dev.lethe.sql.Identifier;
 import dev.lethe.sql.OutboxWrites;
 import dev.lethe.sql.QualifiedName;
-import dev.lethe.sql.SqlIdentifier;
 import dev.lethe.sql.TableShape;
 import dev.lethe.sql.Target;
 import dev.lethe.sql.TargetName;
@@ -144,11 +144,8 @@ final class TargetResolver {
                         + "; Lethe needs timestamp with time zone or timestamp");
             }
         }
-        TableShape shape = new TableShape(
-                SqlIdentifier.quote(relation.schema()) + "." + SqlIdentifier.quote(relation.name()),
-                relation.schema() + "." + relation.name(),
-                SqlIdentifier.quote(config.idColumn()),
-                SqlIdentifier.quote(config.expiresColumn()),
+        TableShape shape = new TableShape(QualifiedName.of(relation.schema(), relation.name()),
+                new Identifier(config.idColumn()), new Identifier(config.expiresColumn()),
                 now, config.guard(), config.alsoDueWhen(), relation.partitioned());
         String name = property.substring(PREFIX.length());
         boolean announced = announce && !BuiltInTargets.isBuiltIn(name);
@@ -174,7 +171,7 @@ final class TargetResolver {
             return fail(property + (config.blobKeyColumn().isPresent() ? ".blob-key-column" : ".blobs.table")
                     + " is set, but lethe.blobs.bucket is not: name the bucket that holds the files");
         }
-        Optional<String> keyColumn = Optional.empty();
+        Optional<Identifier> keyColumn = Optional.empty();
         if (config.blobKeyColumn().isPresent()) {
             String column = config.blobKeyColumn().get();
             Catalog.Column found = columns.get(column);
@@ -186,9 +183,9 @@ final class TargetResolver {
                 return fail(property + ".blob-key-column=" + column + " is " + found.displayType()
                         + "; object keys are text or varchar");
             }
-            keyColumn = Optional.of(SqlIdentifier.quote(column));
+            keyColumn = Optional.of(new Identifier(column));
         }
-        Optional<String> inline = keyColumn;
+        Optional<Identifier> inline = keyColumn;
         if (blobs.table().isEmpty()) {
             if (blobs.parentColumn().isPresent() || blobs.keyColumn().isPresent()) {
                 return fail(property + ".blobs.table is required with .blobs.parent-column and .blobs.key-column");
@@ -233,8 +230,7 @@ final class TargetResolver {
                             + "; object keys are text or varchar");
                 }
                 OutboxWrites.ChildFiles files = new OutboxWrites.ChildFiles(
-                        SqlIdentifier.quote(child.schema()) + "." + SqlIdentifier.quote(child.name()),
-                        SqlIdentifier.quote(parent), SqlIdentifier.quote(key));
+                        QualifiedName.of(child.schema(), child.name()), new Identifier(parent), new Identifier(key));
                 return indexes.adviseChild(child, parent, files)
                         .invoke(advice -> advice.forEach(LOG::warn))
                         .replaceWith(files);
@@ -246,7 +242,7 @@ final class TargetResolver {
         if (predicate.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return catalog.check("SELECT 1 FROM " + shape.table() + " WHERE (" + predicate.get() + ") LIMIT 0")
+        return catalog.check("SELECT 1 FROM " + shape.table().sql() + " WHERE (" + predicate.get() + ") LIMIT 0")
                 .onFailure(PgException.class).transform(e -> new Problem(property + "=" + predicate.get()
                         + " is not a valid predicate on " + shape.displayName() + ": "
                         + ((PgException) e).getErrorMessage()));

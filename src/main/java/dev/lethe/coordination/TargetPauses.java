@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.LetheSchema;
 import dev.lethe.store.DatabaseFailures;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
@@ -33,6 +34,14 @@ public class TargetPauses {
     /** A target's pause state as recorded in lethe.target_state. */
     public record State(boolean paused, OffsetDateTime changedAt, String changedBy) {
     }
+
+    private static final String PAUSED = LetheSchema.sql("SELECT target FROM {target_state} WHERE paused");
+    private static final String STATES = LetheSchema.sql(
+            "SELECT target, paused, changed_at, changed_by FROM {target_state}");
+    private static final String SET = LetheSchema.sql("""
+            INSERT INTO {target_state} (target, paused, changed_at, changed_by) VALUES ($1, $2, now(), $3)
+            ON CONFLICT (target) DO UPDATE
+            SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by""");
 
     private final Pool pool;
     private final Scheduler scheduler;
@@ -60,7 +69,7 @@ public class TargetPauses {
     }
 
     Uni<Void> refresh() {
-        return pool.query("SELECT target FROM lethe.target_state WHERE paused").execute()
+        return pool.query(PAUSED).execute()
                 .invoke(rows -> {
                     Set<String> now = new HashSet<>();
                     rows.forEach(row -> now.add(row.getString(0)));
@@ -75,10 +84,7 @@ public class TargetPauses {
 
     /** Records a pause or resume in the caller's transaction. */
     public Uni<Void> set(SqlConnection connection, String target, boolean pause, String by) {
-        return connection.preparedQuery("INSERT INTO lethe.target_state (target, paused, changed_at, changed_by)"
-                + " VALUES ($1, $2, now(), $3) ON CONFLICT (target) DO UPDATE"
-                + " SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by")
-                .execute(Tuple.of(target, pause, by)).replaceWithVoid();
+        return connection.preparedQuery(SET).execute(Tuple.of(target, pause, by)).replaceWithVoid();
     }
 
     /** Applies a committed change to this instance at once, without waiting for the next refresh. */
@@ -93,7 +99,7 @@ public class TargetPauses {
     }
 
     public Uni<Map<String, State>> states(SqlConnection connection) {
-        return connection.query("SELECT target, paused, changed_at, changed_by FROM lethe.target_state").execute()
+        return connection.query(STATES).execute()
                 .map(rows -> {
                     Map<String, State> states = new HashMap<>();
                     for (Row row : rows) {

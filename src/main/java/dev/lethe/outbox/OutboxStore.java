@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.LetheSchema;
 import dev.lethe.sql.OutboxKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -24,28 +25,38 @@ final class OutboxStore {
     record Measure(double rows, double oldestSeconds) {
     }
 
-    private static final String CLAIM = "/* lethe:outbox:claim */ UPDATE lethe.outbox"
-            + " SET attempts = attempts + 1, not_before = now() + $3::int8 * interval '1 millisecond'"
-            + " WHERE id = ANY(ARRAY(SELECT id FROM lethe.outbox WHERE kind = $1 AND not_before <= now()"
-            + " ORDER BY not_before LIMIT $2 FOR UPDATE SKIP LOCKED))"
-            + " RETURNING id, target, row_id, blob_key, source, deleted_at";
+    private static final String CLAIM = LetheSchema.sql("""
+            /* lethe:outbox:claim */
+            UPDATE {outbox}
+            SET attempts = attempts + 1, not_before = now() + $3::int8 * interval '1 millisecond'
+            WHERE id = ANY(ARRAY(SELECT id FROM {outbox}
+                                 WHERE kind = $1 AND not_before <= now()
+                                 ORDER BY not_before LIMIT $2
+                                 FOR UPDATE SKIP LOCKED))
+            RETURNING id, target, row_id, blob_key, source, deleted_at""");
 
-    private static final String DELIVERED = "/* lethe:outbox:delivered */ DELETE FROM lethe.outbox"
-            + " WHERE id = ANY($1::int8[])";
+    private static final String DELIVERED = LetheSchema.sql("""
+            /* lethe:outbox:delivered */
+            DELETE FROM {outbox} WHERE id = ANY($1::int8[])""");
 
     /**
      * The wait doubles with each attempt, from the minimum up to the maximum; after the last attempt a row is parked
      * (not_before = infinity) with its last error, still counted by the gauges, for an operator to look at.
      */
-    private static final String FAILED = "/* lethe:outbox:failed */ UPDATE lethe.outbox"
-            + " SET not_before = CASE WHEN attempts >= $5 THEN 'infinity'::timestamptz ELSE now()"
-            + " + LEAST($3::int8, $2::int8 * (2 ^ LEAST(attempts - 1, 30))::int8) * interval '1 millisecond' END,"
-            + " last_error = left($4, 1000) WHERE id = ANY($1::int8[]) RETURNING attempts >= $5";
+    private static final String FAILED = LetheSchema.sql("""
+            /* lethe:outbox:failed */
+            UPDATE {outbox}
+            SET not_before = CASE WHEN attempts >= $5 THEN 'infinity'::timestamptz
+                                  ELSE now() + LEAST($3::int8, $2::int8 * (2 ^ LEAST(attempts - 1, 30))::int8)
+                                               * interval '1 millisecond' END,
+                last_error = left($4, 1000)
+            WHERE id = ANY($1::int8[])
+            RETURNING attempts >= $5""");
 
-    private static final String MEASURE = "/* lethe:outbox:measure */ SELECT"
-            + " (SELECT count(*) FROM (SELECT 1 FROM lethe.outbox WHERE kind = $1 LIMIT $2) due)::int8,"
-            + " COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(deleted_at) FROM lethe.outbox WHERE kind = $1))"
-            + "::float8, 0)";
+    private static final String MEASURE = LetheSchema.sql("""
+            /* lethe:outbox:measure */
+            SELECT (SELECT count(*) FROM (SELECT 1 FROM {outbox} WHERE kind = $1 LIMIT $2) due)::int8,
+                   COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(deleted_at) FROM {outbox} WHERE kind = $1))::float8, 0)""");
 
     private final Pool pool;
 

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.AdvisoryLocks;
+import dev.lethe.sql.LetheSchema;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -29,8 +30,8 @@ public class Migrations {
 
     /** The scripts, in order; each records its own version in lethe.schema_version. */
     static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql", "db/lethe/V2__outbox.sql");
-    private static final String EXISTS = "SELECT to_regclass('lethe.schema_version') IS NOT NULL";
-    private static final String VERSION = "SELECT COALESCE(max(version), 0) FROM lethe.schema_version";
+    private static final String EXISTS = LetheSchema.sql("SELECT to_regclass('{schema_version}') IS NOT NULL");
+    private static final String VERSION = LetheSchema.sql("SELECT COALESCE(max(version), 0) FROM {schema_version}");
 
     private final Pool pool;
     private final LetheConfig config;

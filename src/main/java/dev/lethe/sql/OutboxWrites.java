@@ -4,13 +4,13 @@ import java.util.Optional;
 
 /**
  * What a deletion of a target's rows leaves in Lethe's outbox, written by the delete statement itself: the object
- * keys of the rows' files, and an announcement of each deleted row. Identifiers are already quoted.
+ * keys of the rows' files, and an announcement of each deleted row.
  *
  * @param keyColumn a column of the row holding the object key of its file (NULL or empty: no file)
  * @param children a child table holding object keys, one row per file
  * @param announce whether every deleted row is announced on the deletion stream
  */
-public record OutboxWrites(Optional<String> keyColumn, Optional<ChildFiles> children, boolean announce) {
+public record OutboxWrites(Optional<Identifier> keyColumn, Optional<ChildFiles> children, boolean announce) {
 
     /** Nothing: the delete statements write no outbox row. */
     public static final OutboxWrites NONE = new OutboxWrites(Optional.empty(), Optional.empty(), false);
@@ -19,11 +19,10 @@ public record OutboxWrites(Optional<String> keyColumn, Optional<ChildFiles> chil
      * Files kept in a child table; its rows go with their parent, by ON DELETE CASCADE or by Lethe's delete, and
      * their keys are captured either way.
      *
-     * @param table the schema-qualified, quoted child table
-     * @param parentColumn its quoted column holding the parent's id
-     * @param keyColumn its quoted column holding the object key
+     * @param parentColumn its column holding the parent's id
+     * @param keyColumn its column holding the object key
      */
-    public record ChildFiles(String table, String parentColumn, String keyColumn) {
+    public record ChildFiles(QualifiedName table, Identifier parentColumn, Identifier keyColumn) {
     }
 
     public boolean hasFiles() {

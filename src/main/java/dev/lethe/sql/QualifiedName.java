@@ -16,9 +16,24 @@ public record QualifiedName(Optional<String> schema, String name) {
         }
     }
 
+    /** A table the catalog resolved: its schema and its name as the catalog spells them. */
+    public static QualifiedName of(String schema, String name) {
+        return new QualifiedName(Optional.of(schema), name);
+    }
+
     /** The name as SQL, every part quoted. */
-    public String quoted() {
-        return schema.map(s -> SqlIdentifier.quote(s) + ".").orElse("") + SqlIdentifier.quote(name);
+    public String sql() {
+        return schema.map(s -> new Identifier(s).sql() + ".").orElse("") + new Identifier(name).sql();
+    }
+
+    /** The name as people read it, for logs, labels and messages: {@code public.Message}. */
+    public String display() {
+        return schema.map(s -> s + ".").orElse("") + name;
+    }
+
+    @Override
+    public String toString() {
+        return sql();
     }
 
     public static QualifiedName parse(String text) {

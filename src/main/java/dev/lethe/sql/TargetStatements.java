@@ -2,16 +2,17 @@ package dev.lethe.sql;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-
 /**
- * The SQL of one target, built once at startup from its resolved shape. Ids and limits always travel as bind
- * parameters; only quoted identifiers and trusted predicates from configuration are part of the text. Each
- * statement opens with a comment naming the target and what it is for ({@code /* lethe:message:event *}{@code /}),
- * so that pg_stat_activity and pg_stat_statements tell Lethe's event path, look-ahead and sweep apart.
+ * The SQL of one target, built once at startup from its resolved shape, and written out whole in
+ * src/test/resources/sql/ for three shapes. Ids and limits always travel as bind parameters; only quoted identifiers
+ * and trusted predicates from configuration are part of the text. Each statement opens with a comment naming the
+ * target and what it is for ({@code /* lethe:message:event *}{@code /}), so that pg_stat_activity and
+ * pg_stat_statements tell Lethe's event path, look-ahead and sweep apart.
  * <p>
- * Every delete picks its rows with {@code FOR UPDATE SKIP LOCKED} and checks them again as it deletes: a row held by
+ * Every delete picks its rows with {@code FOR UPDATE SKIP LOCKED} and checks them as it locks them: a row held by
  * the application's own transaction, or by another Lethe instance, is left for later instead of stalling the
  * statement, and a row is only ever deleted when the database says it is due at that moment.
  *
@@ -28,88 +29,140 @@ import java.util.Optional;
 public record TargetStatements(String deleteEventIds, String deleteDueIds, String inspectByIds, String sweepExpired,
         Optional<String> sweepAlsoDue, String lookahead, String backlog, String countAlsoDue) {
 
-    /** Lethe's own table of paused targets (db/lethe/V1__admin.sql). */
-    public static final String PAUSES = "lethe.target_state";
-
-    /** Lethe's own outbox (db/lethe/V2__outbox.sql). */
-    public static final String OUTBOX = "lethe.outbox";
-
     /** How far overdue a row matching the extra due condition counts: due for as long as anyone can tell. */
     static final String ALWAYS_DUE = "-1e9";
+
+    /**
+     * The pick checks its conditions on the newest version of each row as it locks it, and nothing can change a row
+     * this statement holds locked, so deleting the picked rows by their address is exactly deleting due rows. The
+     * delete repeats no condition on purpose: a repeated expiry test would offer the planner the expiry index as a
+     * way in, and with stale statistics it takes it and walks the whole backlog for every batch. A partitioned table
+     * has no unique address; there rows are found again by id and every condition is checked again.
+     */
+    private static final String PICKED = """
+            picked AS (
+              SELECT {locator} FROM {table}
+              WHERE {pick}
+              FOR UPDATE SKIP LOCKED)""";
+
+    private static final String DELETE = """
+            DELETE FROM {table}
+            WHERE {locator} = ANY(ARRAY(SELECT {locator} FROM picked)){recheck}
+            RETURNING {returning}""";
+
+    /**
+     * A child table's keys are read as its rows are deleted here, before an ON DELETE CASCADE (which runs at the end
+     * of the statement) could take them away.
+     */
+    private static final String CHILDREN = """
+            children AS (
+              DELETE FROM {childTable}
+              WHERE {parentColumn} = ANY(ARRAY(SELECT row_id FROM deleted))
+              RETURNING {parentColumn} AS row_id, {childKeyColumn} AS blob_key)""";
+
+    /** Data-modifying CTEs run to completion in the statement's one transaction, with the delete or not at all. */
+    private static final String OUTBOXED = """
+            outboxed AS (
+              INSERT INTO {outbox} (kind, target, row_id, blob_key, source)
+              {rows})""";
+
+    private static final String FILES = "SELECT '{kind}', '{target}', row_id::text, blob_key::text, '{source}'"
+            + " FROM {from} WHERE blob_key IS NOT NULL AND blob_key::text <> ''";
+
+    private static final String ANNOUNCEMENTS = "SELECT '{kind}', '{target}', row_id::text, NULL, '{source}'"
+            + " FROM deleted";
+
+    private static final String INSPECT = """
+            SELECT {id}, {dueIn}, {allowed}
+            FROM {table}
+            WHERE {id} = ANY({ids})""";
+
+    private static final String LOOKAHEAD = """
+            SELECT {id}, {untilDue}
+            FROM {table}
+            WHERE {expires} > {now}
+              AND {expires} <= {now} + $1::int8 * interval '1 millisecond'
+            ORDER BY {expires} LIMIT $2""";
+
+    /** The backlog stays visible while a target is paused: it counts due rows, not deletable ones. */
+    private static final String BACKLOG = """
+            SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM ({now} - min(due.e)))::float8, 0)
+            FROM (SELECT {expires} AS e FROM {table}
+                  WHERE {expiredAndAllowed}
+                  ORDER BY {expires} LIMIT $1) due""";
+
+    private static final String COUNT_ALSO_DUE = """
+            SELECT count(*)::int8
+            FROM (SELECT 1 FROM {table}
+                  WHERE {alsoDueAndAllowed}
+                    AND NOT COALESCE({expired}, false)
+                  LIMIT $1) due""";
+
+    private static final String COUNT_NOTHING = "SELECT 0::int8 WHERE $1::int4 IS NOT NULL";
 
     public static TargetStatements build(String target, TableShape shape, IdType idType) {
         return build(target, shape, idType, OutboxWrites.NONE);
     }
 
     public static TargetStatements build(String target, TableShape shape, IdType idType, OutboxWrites outbox) {
-        String ids = "$1::" + idType.sqlArrayType();
-        // A paused target deletes nothing, on every replica, from the moment the pause commits. The target name
-        // is one of letters, digits, '_' and '-' (TargetName), so it is safe as a literal.
-        String notPaused = " AND NOT EXISTS (SELECT 1 FROM " + PAUSES + " WHERE target = '" + target + "' AND paused)";
-        String deletable = shape.deletable() + notPaused;
-        String deletableExpired = shape.deletableExpired() + notPaused;
-        // The due test is written as a filter (IS TRUE cannot use an index): rows are found through the id index
-        // whatever the statistics say about the expiry column, which go stale exactly when a backlog builds up.
-        String pickByIds = shape.idColumn() + " = ANY(" + ids + ") AND (" + deletable + ") IS TRUE";
-        List<String> idAndLag = List.of(shape.idColumn(), shape.lagSeconds());
-        Deletion byEvent = new Deletion(shape, outbox, target, "event");
-        Deletion bySweep = new Deletion(shape, outbox, target, "sweep");
-        String untilDue = "EXTRACT(EPOCH FROM (" + shape.expiresColumn() + " - " + shape.now() + "))::float8";
-        String inspectByIds = "SELECT " + shape.idColumn() + ", "
-                + shape.alsoDueWhen().map(also -> "CASE WHEN (" + also + ") THEN " + ALWAYS_DUE + " ELSE "
-                        + untilDue + " END").orElse(untilDue) + ", "
-                + shape.guard().map(g -> "COALESCE((" + g + "), false)").orElse("true")
-                + " FROM " + shape.table() + " WHERE " + shape.idColumn() + " = ANY(" + ids + ")";
-        String sweepExpired = bySweep.sql(deletableExpired + " ORDER BY " + shape.expiresColumn() + " LIMIT $1",
-                deletableExpired, List.of(shape.lagSeconds()));
-        Optional<String> sweepAlsoDue = shape.deletableAlsoDue().map(condition -> condition + notPaused)
-                .map(condition -> bySweep.sql(condition + " LIMIT $1", condition, List.of(shape.lagSeconds())));
-        String lookahead = "SELECT " + shape.idColumn() + ", " + untilDue + " FROM " + shape.table()
-                + " WHERE " + shape.expiresColumn() + " > " + shape.now()
-                + " AND " + shape.expiresColumn() + " <= " + shape.now() + " + $1::int8 * interval '1 millisecond'"
-                + " ORDER BY " + shape.expiresColumn() + " LIMIT $2";
-        // The backlog stays visible while a target is paused: it counts due rows, not deletable ones.
-        String backlog = "SELECT count(*)::int8, COALESCE(EXTRACT(EPOCH FROM (" + shape.now() + " - min(due.e)))"
-                + "::float8, 0) FROM (SELECT " + shape.expiresColumn() + " AS e FROM " + shape.table()
-                + " WHERE " + shape.deletableExpired() + " ORDER BY " + shape.expiresColumn() + " LIMIT $1) due";
-        String countAlsoDue = shape.deletableAlsoDue()
-                .map(condition -> "SELECT count(*)::int8 FROM (SELECT 1 FROM " + shape.table() + " WHERE " + condition
-                        + " AND NOT COALESCE(" + shape.expired() + ", false) LIMIT $1) due")
-                .orElse("SELECT 0::int8 WHERE $1::int4 IS NOT NULL");
-        String tag = "/* lethe:" + target + ":";
-        return new TargetStatements(tag + "event */ " + byEvent.sql(pickByIds, deletable, idAndLag),
-                tag + "lookahead */ " + bySweep.sql(pickByIds, deletable, idAndLag),
-                tag + "inspect */ " + inspectByIds, tag + "sweep */ " + sweepExpired,
-                sweepAlsoDue.map(sql -> tag + "sweep-also-due */ " + sql), tag + "lookahead-read */ " + lookahead,
-                tag + "backlog */ " + backlog, tag + "count-also-due */ " + countAlsoDue);
+        return new Builder(target, shape, idType, outbox).build();
     }
 
-    /**
-     * The delete statements of one target and source. Each picks rows with a WHERE clause (maybe with ORDER BY and
-     * LIMIT) and locks them, then deletes them.
-     * <p>
-     * The pick checks its conditions on the newest version of each row as it locks it, and nothing can change a row
-     * this statement holds locked, so deleting the picked rows by their address is exactly deleting due rows. The
-     * delete repeats no condition on purpose: a repeated expiry test would offer the planner the expiry index as a
-     * way in, and with stale statistics it takes it and walks the whole backlog for every batch. A partitioned table
-     * has no unique address; there rows are found again by id and every condition is checked again.
-     * <p>
-     * Where the target has files or deletions are announced, the same statement writes the outbox: data-modifying
-     * CTEs run to completion in the statement's one transaction, so a committed deletion always leaves its outbox
-     * rows, and a rolled-back one none. A child table's keys are read as its rows are deleted here, before an ON
-     * DELETE CASCADE (which runs at the end of the statement) could take them away.
-     */
-    private record Deletion(TableShape shape, OutboxWrites outbox, String target, String source) {
+    private record Builder(String target, TableShape shape, IdType idType, OutboxWrites outbox) {
 
-        String sql(String pick, String recheck, List<String> returning) {
+        TargetStatements build() {
+            String ids = "$1::" + idType.sqlArrayType();
+            // The due test is written as a filter (IS TRUE cannot use an index): rows are found through the id index
+            // whatever the statistics say about the expiry column, which go stale exactly when a backlog builds up.
+            String pickByIds = shape.idColumn() + " = ANY(" + ids + ")\n    AND ("
+                    + and(deletable(shape.due()), "         ") + ") IS TRUE";
+            List<String> idAndLag = List.of(shape.idColumn().sql(), shape.lagSeconds());
+            List<String> lag = List.of(shape.lagSeconds());
+            String dueIn = shape.alsoDueWhen()
+                    .map(also -> "CASE WHEN (" + also + ") THEN " + ALWAYS_DUE + " ELSE " + shape.secondsUntilDue()
+                            + " END")
+                    .orElse(shape.secondsUntilDue());
+            Map<String, String> common = Map.of("table", shape.table().sql(), "id", shape.idColumn().sql(),
+                    "expires", shape.expiresColumn().sql(), "now", shape.now(), "ids", ids, "dueIn", dueIn,
+                    "untilDue", shape.secondsUntilDue(),
+                    "allowed", shape.guard().map(g -> "COALESCE((" + g + "), false)").orElse("true"),
+                    "expired", shape.expired(),
+                    "expiredAndAllowed", and(allowed(shape.expired()), "        "));
+            String sweepExpired = delete(Source.SWEEP, and(deletable(shape.expired()), "    ")
+                    + "\n  ORDER BY " + shape.expiresColumn() + " LIMIT $1", deletable(shape.expired()), lag);
+            Optional<String> sweepAlsoDue = shape.alsoDueWhen().map(also -> "(" + also + ")").map(alsoDue -> delete(
+                    Source.SWEEP, and(deletable(alsoDue), "    ") + "\n  LIMIT $1", deletable(alsoDue), lag));
+            String countAlsoDue = shape.alsoDueWhen()
+                    .map(also -> SqlTemplate.fill(COUNT_ALSO_DUE, with(common, "alsoDueAndAllowed",
+                            and(allowed("(" + also + ")"), "        "))))
+                    .orElse(COUNT_NOTHING);
+            return new TargetStatements(
+                    tag("event") + delete(Source.EVENT, pickByIds, deletable(shape.due()), idAndLag),
+                    tag("lookahead") + delete(Source.SWEEP, pickByIds, deletable(shape.due()), idAndLag),
+                    tag("inspect") + SqlTemplate.fill(INSPECT, common),
+                    tag("sweep") + sweepExpired,
+                    sweepAlsoDue.map(sql -> tag("sweep-also-due") + sql),
+                    tag("lookahead-read") + SqlTemplate.fill(LOOKAHEAD, common),
+                    tag("backlog") + SqlTemplate.fill(BACKLOG, common),
+                    tag("count-also-due") + countAlsoDue);
+        }
+
+        private String tag(String purpose) {
+            return "/* lethe:" + target + ":" + purpose + " */\n";
+        }
+
+        /**
+         * A delete of the rows {@code pick} selects, returning {@code returning}; where the target has files or
+         * deletions are announced, the same statement writes the outbox.
+         */
+        private String delete(Source source, String pick, List<String> recheck, List<String> returning) {
             String locator = shape.locator();
-            String delete = "DELETE FROM " + shape.table()
-                    + " WHERE " + locator + " = ANY(ARRAY(SELECT " + locator + " FROM picked))"
-                    + (shape.partitioned() ? " AND " + recheck : "");
-            String picked = "WITH picked AS (SELECT " + locator + " FROM " + shape.table() + " WHERE " + pick
-                    + " FOR UPDATE SKIP LOCKED)";
+            Map<String, String> values = Map.of("table", shape.table().sql(), "locator", locator, "pick", pick,
+                    "recheck", shape.partitioned() ? "\n  AND " + and(recheck, "  ") : "");
+            String picked = SqlTemplate.fill(PICKED, values);
             if (outbox.isEmpty()) {
-                return picked + " " + delete + " RETURNING " + String.join(", ", returning);
+                return "WITH " + picked + "\n"
+                        + SqlTemplate.fill(DELETE, with(values, "returning", String.join(", ", returning)));
             }
             List<String> columns = new ArrayList<>();
             List<String> names = new ArrayList<>();
@@ -119,31 +172,60 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
             }
             columns.add(shape.idColumn() + " AS row_id");
             outbox.keyColumn().ifPresent(column -> columns.add(column + " AS blob_key"));
-            StringBuilder sql = new StringBuilder(picked)
-                    .append(", deleted AS (").append(delete).append(" RETURNING ").append(String.join(", ", columns))
-                    .append(")");
+            List<String> ctes = new ArrayList<>(List.of(picked, "deleted AS (\n" + indent(SqlTemplate.fill(DELETE,
+                    with(values, "returning", String.join(", ", columns)))) + ")"));
             List<String> rows = new ArrayList<>();
-            outbox.keyColumn().ifPresent(column -> rows.add(files("deleted")));
+            outbox.keyColumn().ifPresent(column -> rows.add(outboxRow(FILES, OutboxKind.BLOB, source, "deleted")));
             outbox.children().ifPresent(children -> {
-                sql.append(", children AS (DELETE FROM ").append(children.table()).append(" WHERE ")
-                        .append(children.parentColumn()).append(" = ANY(ARRAY(SELECT row_id FROM deleted)) RETURNING ")
-                        .append(children.parentColumn()).append(" AS row_id, ").append(children.keyColumn())
-                        .append(" AS blob_key)");
-                rows.add(files("children"));
+                ctes.add(SqlTemplate.fill(CHILDREN, Map.of("childTable", children.table().sql(),
+                        "parentColumn", children.parentColumn().sql(), "childKeyColumn", children.keyColumn().sql())));
+                rows.add(outboxRow(FILES, OutboxKind.BLOB, source, "children"));
             });
             if (outbox.announce()) {
-                rows.add("SELECT '" + OutboxKind.EVENT.label() + "', '" + target + "', row_id::text, NULL, '" + source
-                        + "' FROM deleted");
+                rows.add(outboxRow(ANNOUNCEMENTS, OutboxKind.EVENT, source, "deleted"));
             }
-            return sql.append(", outboxed AS (INSERT INTO ").append(OUTBOX)
-                    .append(" (kind, target, row_id, blob_key, source) ").append(String.join(" UNION ALL ", rows))
-                    .append(") SELECT ").append(String.join(", ", names)).append(" FROM deleted").toString();
+            ctes.add(SqlTemplate.fill(OUTBOXED, Map.of("outbox", LetheSchema.OUTBOX,
+                    "rows", String.join("\n  UNION ALL\n  ", rows))));
+            return "WITH " + String.join(",\n", ctes) + "\nSELECT " + String.join(", ", names) + " FROM deleted";
         }
 
-        /** Outbox rows for the object keys a CTE returned; an empty key means no file, like NULL. */
-        private String files(String from) {
-            return "SELECT '" + OutboxKind.BLOB.label() + "', '" + target + "', row_id::text, blob_key::text, '"
-                    + source + "' FROM " + from + " WHERE blob_key IS NOT NULL AND blob_key::text <> ''";
+        private String outboxRow(String template, OutboxKind kind, Source source, String from) {
+            // The target name is one of letters, digits, '_' and '-' (TargetName), so it is safe as a literal.
+            return SqlTemplate.fill(template, Map.of("kind", kind.label(), "target", target, "source", source.label(),
+                    "from", from));
+        }
+
+        /** A paused target deletes nothing, on every replica, from the moment its pause commits. */
+        private String notPaused() {
+            return "NOT EXISTS (SELECT 1 FROM " + LetheSchema.TARGET_STATE + " WHERE target = '" + target
+                    + "' AND paused)";
+        }
+
+        private List<String> allowed(String condition) {
+            List<String> all = new ArrayList<>();
+            all.add(condition);
+            shape.guard().ifPresent(guard -> all.add("(" + guard + ")"));
+            return all;
+        }
+
+        private List<String> deletable(String condition) {
+            List<String> all = allowed(condition);
+            all.add(notPaused());
+            return all;
+        }
+
+        private static String and(List<String> conditions, String indent) {
+            return String.join("\n" + indent + "AND ", conditions);
+        }
+
+        private static String indent(String lines) {
+            return "  " + lines.replace("\n", "\n  ");
+        }
+
+        private static Map<String, String> with(Map<String, String> values, String key, String value) {
+            Map<String, String> all = new java.util.HashMap<>(values);
+            all.put(key, value);
+            return all;
         }
     }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.IdType;
+import dev.lethe.sql.Identifier;
 import dev.lethe.sql.OutboxWrites;
 import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.Target;
@@ -150,7 +151,7 @@ class TargetResolverTest {
     @Test
     void prismaTableResolvesWithItsCaseAndUtcNow() {
         Target target = resolve("message", Config.table("Message").guard("NOT \"legalHold\""));
-        assertThat(target.shape().table()).isEqualTo("\"public\".\"Message\"");
+        assertThat(target.shape().table()).isEqualTo(QualifiedName.of("public", "Message"));
         assertThat(target.shape().now()).isEqualTo("(now() AT TIME ZONE 'UTC')");
         assertThat(target.idType()).isEqualTo(IdType.UUID);
     }
@@ -158,7 +159,7 @@ class TargetResolverTest {
     @Test
     void schemaQualifiedTimestamptzTableUsesPlainNow() {
         Target target = resolve("session", Config.table("chat.SessionKey"));
-        assertThat(target.shape().table()).isEqualTo("\"chat\".\"SessionKey\"");
+        assertThat(target.shape().table()).isEqualTo(QualifiedName.of("chat", "SessionKey"));
         assertThat(target.shape().now()).isEqualTo("now()");
         assertThat(target.idType()).as("detected from the column").isEqualTo(IdType.TEXT);
     }
@@ -244,9 +245,9 @@ class TargetResolverTest {
     void filesInAColumnAndAChildTableAreCapturedByTheDeleteItself() {
         Target target = resolve("message", Config.table("Message").blobKeyColumn("attachmentKey")
                 .blobs("Attachment", "messageId", "objectKey"));
-        assertThat(target.outbox()).isEqualTo(new OutboxWrites(Optional.of("\"attachmentKey\""),
-                Optional.of(new OutboxWrites.ChildFiles("\"public\".\"Attachment\"", "\"messageId\"",
-                        "\"objectKey\"")), true));
+        assertThat(target.outbox()).isEqualTo(new OutboxWrites(Optional.of(new Identifier("attachmentKey")),
+                Optional.of(new OutboxWrites.ChildFiles(QualifiedName.of("public", "Attachment"),
+                        new Identifier("messageId"), new Identifier("objectKey"))), true));
         assertThat(target.sql().sweepExpired()).contains("INSERT INTO lethe.outbox");
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.lethe.metrics.EventOutcome;
 import dev.lethe.sql.IdType;
+import dev.lethe.sql.Identifier;
+import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.TableShape;
 import dev.lethe.sql.Target;
 
@@ -106,7 +108,7 @@ class ExpiryKeyDecoderTest {
     }
 
     private static Target target(String name, IdType type) {
-        return Target.of(name, new TableShape("\"public\".\"T\"", "public.T", "\"id\"", "\"expiresAt\"", "now()",
-                Optional.empty(), Optional.empty(), false), type);
+        return Target.of(name, new TableShape(QualifiedName.of("public", "T"), new Identifier("id"),
+                new Identifier("expiresAt"), "now()", Optional.empty(), Optional.empty(), false), type);
     }
 }

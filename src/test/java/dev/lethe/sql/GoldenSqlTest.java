@@ -25,16 +25,18 @@ class GoldenSqlTest {
     /** Three shapes: a plain bigint table; a Prisma model with everything; a partitioned table. */
     static Target shape(String name) {
         return switch (name) {
-            case "plain-bigint" -> Target.of("refresh", new TableShape("\"public\".\"refresh_tokens\"",
-                    "public.refresh_tokens", "\"id\"", "\"expires_at\"", "now()", Optional.empty(), Optional.empty(),
+            case "plain-bigint" -> Target.of("refresh", new TableShape(QualifiedName.of("public", "refresh_tokens"),
+                    new Identifier("id"), new Identifier("expires_at"), "now()", Optional.empty(), Optional.empty(),
                     false), IdType.BIGINT);
-            case "prisma-message" -> Target.of("message", new TableShape("\"public\".\"Message\"", "public.Message",
-                    "\"id\"", "\"expiresAt\"", "(now() AT TIME ZONE 'UTC')", Optional.of("NOT \"legalHold\""),
-                    Optional.of("\"readOnce\" AND \"readAt\" IS NOT NULL"), false), IdType.UUID,
-                    new OutboxWrites(Optional.of("\"attachmentKey\""), Optional.of(new OutboxWrites.ChildFiles(
-                            "\"public\".\"Attachment\"", "\"messageId\"", "\"objectKey\"")), true));
-            case "partitioned" -> Target.of("events", new TableShape("\"chat\".\"event_log\"", "chat.event_log",
-                    "\"id\"", "\"expires_at\"", "now()", Optional.empty(), Optional.empty(), true), IdType.TEXT);
+            case "prisma-message" -> Target.of("message", new TableShape(QualifiedName.of("public", "Message"),
+                    new Identifier("id"), new Identifier("expiresAt"), "(now() AT TIME ZONE 'UTC')",
+                    Optional.of("NOT \"legalHold\""), Optional.of("\"readOnce\" AND \"readAt\" IS NOT NULL"), false),
+                    IdType.UUID, new OutboxWrites(Optional.of(new Identifier("attachmentKey")), Optional.of(
+                            new OutboxWrites.ChildFiles(QualifiedName.of("public", "Attachment"),
+                                    new Identifier("messageId"), new Identifier("objectKey"))), true));
+            case "partitioned" -> Target.of("events", new TableShape(QualifiedName.of("chat", "event_log"),
+                    new Identifier("id"), new Identifier("expires_at"), "now()", Optional.empty(), Optional.empty(),
+                    true), IdType.TEXT);
             default -> throw new IllegalArgumentException(name);
         };
     }

@@ -11,30 +11,30 @@ class QualifiedNameTest {
 
     @Test
     void prismaTableKeepsItsCase() {
-        assertThat(QualifiedName.parse("SessionKey").quoted()).isEqualTo("\"SessionKey\"");
+        assertThat(QualifiedName.parse("SessionKey").sql()).isEqualTo("\"SessionKey\"");
     }
 
     @Test
     void schemaQualifiedName() {
         QualifiedName name = QualifiedName.parse("chat.Message");
         assertThat(name).isEqualTo(new QualifiedName(Optional.of("chat"), "Message"));
-        assertThat(name.quoted()).isEqualTo("\"chat\".\"Message\"");
+        assertThat(name.sql()).isEqualTo("\"chat\".\"Message\"");
     }
 
     @Test
     void quotedPartsMayHoldDotsAndQuotes() {
         QualifiedName name = QualifiedName.parse("\"my.schema\".\"say \"\"hi\"\"\"");
         assertThat(name).isEqualTo(new QualifiedName(Optional.of("my.schema"), "say \"hi\""));
-        assertThat(name.quoted()).isEqualTo("\"my.schema\".\"say \"\"hi\"\"\"");
+        assertThat(name.sql()).isEqualTo("\"my.schema\".\"say \"\"hi\"\"\"");
     }
 
     @Test
     void injectionAttemptStaysOneIdentifier() {
         assertThatThrownBy(() -> QualifiedName.parse("x\"; DROP TABLE y; --"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThat(QualifiedName.parse("\"x\"\"; DROP TABLE y; --\"").quoted())
+        assertThat(QualifiedName.parse("\"x\"\"; DROP TABLE y; --\"").sql())
                 .isEqualTo("\"x\"\"; DROP TABLE y; --\"");
-        assertThat(SqlIdentifier.quote("x\"; DROP TABLE y; --")).isEqualTo("\"x\"\"; DROP TABLE y; --\"");
+        assertThat(new Identifier("x\"; DROP TABLE y; --").sql()).isEqualTo("\"x\"\"; DROP TABLE y; --\"");
     }
 
     @Test
