@@ -37,10 +37,6 @@ public class BatchDeleter {
 
     private static final Logger LOG = Logger.getLogger(BatchDeleter.class);
 
-    /** Why an id was not deleted, as the inspection statement reports it. */
-    private record Found(Double secondsUntilDue, boolean allowed) {
-    }
-
     private final Pool pool;
     private final LetheMetrics metrics;
     private final Duration backoff;
@@ -95,7 +91,7 @@ public class BatchDeleter {
         double secondsSinceDelete = (System.nanoTime() - startedNanos) / 1e9;
         List<Object> deleted = List.copyOf(gone);
         return retrying(pool.preparedQuery(target.sql().inspectByIds()).execute(Tuple.of((Object) rest)))
-                .map(found -> classify(target, deleted, rest, found, secondsSinceDelete))
+                .map(found -> classify(target, deleted, rest, found, horizonSeconds, secondsSinceDelete))
                 .onFailure().recoverWithItem(failure -> {
                     metrics.databaseError(target.name(), Operation.INSPECT);
                     failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
@@ -104,33 +100,13 @@ public class BatchDeleter {
                 });
     }
 
-    private BatchReport classify(Target target, List<Object> deleted, Object[] rest, RowSet<Row> rows,
-            double secondsSinceDelete) {
-        Map<Object, Found> found = new HashMap<>();
+    private static BatchReport classify(Target target, List<Object> deleted, Object[] rest, RowSet<Row> rows,
+            double horizonSeconds, double secondsSinceDelete) {
+        Map<Object, NotDeleted.Row> found = new HashMap<>();
         for (Row row : rows) {
-            found.put(target.idType().read(row, 0), new Found(row.getDouble(1), row.getBoolean(2)));
+            found.put(target.idType().read(row, 0), new NotDeleted.Row(row.getDouble(1), row.getBoolean(2)));
         }
-        int absent = 0;
-        int notDue = 0;
-        int dropped = 0;
-        List<BatchReport.Retry> retries = new ArrayList<>();
-        for (Object id : rest) {
-            Found row = found.get(id);
-            if (row == null) {
-                absent++;
-            } else if (!row.allowed() || row.secondsUntilDue() == null || row.secondsUntilDue() > horizonSeconds) {
-                notDue++;
-            } else if (row.secondsUntilDue() > 0) {
-                retries.add(new BatchReport.Retry(id, (long) (row.secondsUntilDue() * 1e9)));
-            } else if (row.secondsUntilDue() > -secondsSinceDelete) {
-                // It fell due between the two statements: the delete saw it a moment too early.
-                retries.add(new BatchReport.Retry(id, 0));
-            } else {
-                // Due when the delete ran, yet skipped: another transaction held its lock. The sweep takes it.
-                dropped++;
-            }
-        }
-        return new BatchReport(deleted, absent, notDue, retries, dropped);
+        return NotDeleted.classify(deleted, rest, found, horizonSeconds, secondsSinceDelete);
     }
 
     private <T> Uni<T> retrying(Uni<T> statement) {

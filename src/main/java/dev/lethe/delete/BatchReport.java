@@ -36,8 +36,4 @@ public record BatchReport(List<Object> deletedIds, int absent, int notDue, List<
     public int deleted() {
         return deletedIds.size();
     }
-
-    public int total() {
-        return deleted() + absent + notDue + retries.size() + dropped;
-    }
 }

@@ -74,11 +74,6 @@ final class DeferredDeletes {
         return byKey.size();
     }
 
-    /** Hands every held row to the sink now, as at shutdown. */
-    void releaseAll() {
-        fire(Long.MAX_VALUE);
-    }
-
     private void arm(long dueNanos) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);

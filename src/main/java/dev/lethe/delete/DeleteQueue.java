@@ -1,7 +1,6 @@
 package dev.lethe.delete;
 
 import java.util.ArrayDeque;
-import java.util.function.Consumer;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.Source;
@@ -20,7 +19,7 @@ final class DeleteQueue {
     private final Source source;
     private final BatchDeleter deleter;
     private final Vertx vertx;
-    private final Consumer<BatchReport> reports;
+    private final Accounting accounting;
     private final int batchSize;
     private final int capacity;
     private final int maxInFlight;
@@ -33,12 +32,12 @@ final class DeleteQueue {
     private Runnable onIdle;
 
     DeleteQueue(Target target, Source source, BatchDeleter deleter, Vertx vertx, LetheConfig.Batch config,
-            Consumer<BatchReport> reports) {
+            Accounting accounting) {
         this.target = target;
         this.source = source;
         this.deleter = deleter;
         this.vertx = vertx;
-        this.reports = reports;
+        this.accounting = accounting;
         this.batchSize = config.size();
         this.capacity = config.queueCapacity();
         this.maxInFlight = config.maxInFlight();
@@ -115,7 +114,7 @@ final class DeleteQueue {
             synchronized (this) {
                 inFlight--;
             }
-            reports.accept(result);
+            accounting.account(target, source, result);
             flush();
             checkIdle();
         });

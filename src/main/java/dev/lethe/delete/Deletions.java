@@ -8,9 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.coordination.TargetPauses;
+import dev.lethe.coordination.TargetGate;
 import dev.lethe.config.LetheConfig;
-import dev.lethe.coordination.Ownership;
 import dev.lethe.metrics.EventOutcome;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.Source;
@@ -23,28 +22,28 @@ import io.vertx.core.Vertx;
  * bounded batch queue per target and source, and the rows deferred to their due time.
  */
 @ApplicationScoped
-public class Deletions {
+public class Deletions implements DeferredDeletes.Sink {
 
     private final BatchDeleter deleter;
     private final LetheMetrics metrics;
     private final LetheConfig config;
     private final Vertx vertx;
-    private final TargetPauses pauses;
-    private final Ownership ownership;
+    private final TargetGate gate;
     private final DeferredDeletes deferred;
     private final RecentlyDeleted recent;
+    private final Accounting accounting;
     private volatile Map<String, Map<Source, DeleteQueue>> queues = Map.of();
 
     public Deletions(BatchDeleter deleter, LetheMetrics metrics, LetheConfig config, Vertx vertx,
-            TargetPauses pauses, Ownership ownership) {
+            TargetGate gate) {
         this.deleter = deleter;
         this.metrics = metrics;
         this.config = config;
         this.vertx = vertx;
-        this.pauses = pauses;
-        this.ownership = ownership;
-        this.deferred = new DeferredDeletes(vertx, config.deferred().capacity(), this::offer);
+        this.gate = gate;
+        this.deferred = new DeferredDeletes(vertx, config.deferred().capacity(), this);
         this.recent = new RecentlyDeleted(config.deferred().remembered());
+        this.accounting = new Accounting(deferred, recent, metrics);
     }
 
     public void start(Collection<Target> targets) {
@@ -52,8 +51,7 @@ public class Deletions {
         for (Target target : targets) {
             Map<Source, DeleteQueue> bySource = new EnumMap<>(Source.class);
             for (Source source : Source.values()) {
-                bySource.put(source, new DeleteQueue(target, source, deleter, vertx, config.batch(),
-                        report -> account(target, source, report)));
+                bySource.put(source, new DeleteQueue(target, source, deleter, vertx, config.batch(), accounting));
             }
             created.put(target.name(), bySource);
         }
@@ -64,7 +62,7 @@ public class Deletions {
     public void submit(Target target, Object id) {
         if (recent.contains(target.name(), id)) {
             // The look-ahead, or an earlier event, deleted this row a moment ago: nothing to ask the database.
-            if (ownership.owns(target.name())) {
+            if (gate.owns(target.name())) {
                 metrics.event(EventOutcome.ABSENT);
             } else {
                 metrics.event(EventOutcome.DELEGATED);
@@ -108,8 +106,15 @@ public class Deletions {
         });
     }
 
+    /** A deferred row's due time has come. */
+    @Override
+    public void due(Target target, Source source, Object id) {
+        offer(target, source, id);
+    }
+
     private void offer(Target target, Source source, Object id) {
-        if (!ownership.owns(target.name())) {
+        TargetGate.Verdict verdict = gate.verdict(target.name());
+        if (verdict == TargetGate.Verdict.NOT_OWNER) {
             if (source == Source.EVENT) {
                 metrics.event(EventOutcome.DELEGATED);
             }
@@ -117,31 +122,10 @@ public class Deletions {
         }
         Map<Source, DeleteQueue> bySource = queues.get(target.name());
         // A paused target would delete nothing anyway: its rows wait for the sweep that follows the resume.
-        if (bySource == null || pauses.isPaused(target.name()) || !bySource.get(source).offer(id)) {
+        if (bySource == null || verdict == TargetGate.Verdict.PAUSED || !bySource.get(source).offer(id)) {
             if (source == Source.EVENT) {
                 metrics.event(EventOutcome.DROPPED);
             }
-        }
-    }
-
-    private void account(Target target, Source source, BatchReport report) {
-        report.deletedIds().forEach(id -> recent.add(target.name(), id));
-        int notDue = report.notDue();
-        int dropped = report.dropped();
-        for (BatchReport.Retry retry : report.retries()) {
-            switch (deferred.schedule(target, source, retry.id(), retry.delayNanos())) {
-                case ALREADY_HELD -> notDue++;
-                case FULL -> dropped++;
-                case ACCEPTED -> {
-                    // counted when the retry is done
-                }
-            }
-        }
-        if (source == Source.EVENT) {
-            metrics.events(EventOutcome.DELETED, report.deleted());
-            metrics.events(EventOutcome.ABSENT, report.absent());
-            metrics.events(EventOutcome.NOT_DUE, notDue);
-            metrics.events(EventOutcome.DROPPED, dropped);
         }
     }
 }

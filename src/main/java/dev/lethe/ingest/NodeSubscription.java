@@ -2,7 +2,6 @@ package dev.lethe.ingest;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -33,17 +32,17 @@ final class NodeSubscription {
     /** What the subscription tells its owner. */
     interface Listener {
         /** The subscription is live; {@code afterGap} when it comes back after a loss, the service was blind. */
-        void subscribed(boolean afterGap);
+        void subscribed(String node, boolean afterGap);
 
         /** The subscription was lost or could not be made. */
-        void lost();
+        void lost(String node);
     }
 
     private final String node;
     private final Supplier<Future<RedisConnection>> connector;
     private final Settings settings;
     private final NotificationSetup notifications;
-    private final Consumer<byte[]> keys;
+    private final ExpiredKeys keys;
     private final Listener listener;
     private final Context context;
     private final RateLimitedLog lossLog = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
@@ -61,7 +60,7 @@ final class NodeSubscription {
      * @param keys receives the raw bytes of every expired key, on the event loop that delivers them
      */
     NodeSubscription(Vertx vertx, String node, Supplier<Future<RedisConnection>> connector, Settings settings,
-            NotificationSetup notifications, Consumer<byte[]> keys, Listener listener) {
+            NotificationSetup notifications, ExpiredKeys keys, Listener listener) {
         this.node = node;
         this.connector = connector;
         this.settings = settings;
@@ -70,10 +69,6 @@ final class NodeSubscription {
         this.listener = listener;
         this.context = vertx.getOrCreateContext();
         this.backoffMillis = settings.minBackoff().toMillis();
-    }
-
-    String node() {
-        return node;
     }
 
     boolean isLive() {
@@ -131,7 +126,7 @@ final class NodeSubscription {
         if (kind.length() == 7 && kind.getByte(0) == 'm') {
             Response payload = push.get(2);
             if (payload != null) {
-                keys.accept(payload.toBytes());
+                keys.onExpired(payload.toBytes());
             }
         } else if ("subscribe".equals(kind.toString()) && settings.channel().equals(push.get(1).toString())) {
             context.runOnContext(v -> subscribed());
@@ -145,7 +140,7 @@ final class NodeSubscription {
         backoffMillis = settings.minBackoff().toMillis();
         LOG.infof("Subscribed to %s on Redis node %s", settings.channel(), node);
         schedulePing();
-        listener.subscribed(resubscribed);
+        listener.subscribed(node, resubscribed);
     }
 
     private void schedulePing() {
@@ -185,7 +180,7 @@ final class NodeSubscription {
         if (stopped) {
             return;
         }
-        listener.lost();
+        listener.lost(node);
         String why = cause == null ? "connection closed" : describe(cause);
         long delay = Math.max(1, backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
         backoffMillis = Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());

@@ -18,8 +18,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Measures each target's backlog (rows expired, allowed by the guard, and still present) through the expiry index,
- * capped so that counting a huge backlog stays cheap. The "monitor table growth" query of the old maintenance guide,
- * as two gauges.
+ * capped so that counting a huge backlog stays cheap, and published as two gauges: how many rows, and how long
+ * ago the oldest of them expired.
  */
 public class Backlog {
 
@@ -72,9 +72,5 @@ public class Backlog {
     /** The most rows one count goes up to. */
     public int limit() {
         return limit;
-    }
-
-    public Measure last(String target) {
-        return last.get(target);
     }
 }

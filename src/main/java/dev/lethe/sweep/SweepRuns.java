@@ -5,9 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.coordination.TargetPauses;
 import dev.lethe.config.LetheConfig;
-import dev.lethe.coordination.Ownership;
+import dev.lethe.coordination.TargetGate;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Target;
@@ -24,23 +23,21 @@ public class SweepRuns {
 
     private final Sweeper sweeper;
     private final Lookahead lookahead;
-    private final Ownership ownership;
+    private final TargetGate gate;
     private final LetheMetrics metrics;
     private final LetheConfig config;
     private final Targets targets;
-    private final TargetPauses pauses;
     private final Map<String, Uni<SweepResult>> running = new ConcurrentHashMap<>();
     private final Map<String, SweepSettings> settings = new ConcurrentHashMap<>();
 
-    public SweepRuns(Sweeper sweeper, Lookahead lookahead, Ownership ownership, LetheMetrics metrics,
-            LetheConfig config, Targets targets, TargetPauses pauses) {
+    public SweepRuns(Sweeper sweeper, Lookahead lookahead, TargetGate gate, LetheMetrics metrics,
+            LetheConfig config, Targets targets) {
         this.sweeper = sweeper;
         this.lookahead = lookahead;
-        this.ownership = ownership;
+        this.gate = gate;
         this.metrics = metrics;
         this.config = config;
         this.targets = targets;
-        this.pauses = pauses;
     }
 
     /** The sweep settings in effect for a target. */
@@ -51,13 +48,13 @@ public class SweepRuns {
 
     /** Publishes the target's ownership and pause gauges; call once per target at startup. */
     public void register(Target target) {
-        metrics.targetOwner(target.name(), () -> ownership.owns(target.name()) ? 1 : 0);
-        metrics.targetPaused(target.name(), () -> pauses.isPaused(target.name()) ? 1 : 0);
+        metrics.targetOwner(target.name(), () -> gate.owns(target.name()) ? 1 : 0);
+        metrics.targetPaused(target.name(), () -> gate.isPaused(target.name()) ? 1 : 0);
     }
 
     /** A run if this instance owns the target (schedules and catch-ups); another instance sweeps it otherwise. */
     public Uni<SweepResult> runIfOwned(Target target) {
-        return ownership.owns(target.name()) ? run(target) : Uni.createFrom().item(SweepResult.skipped(target.name()));
+        return gate.owns(target.name()) ? run(target) : Uni.createFrom().item(SweepResult.skipped(target.name()));
     }
 
     /** The run going on for this target, or a new one, whoever owns it (an operator asked for it). */
@@ -78,7 +75,7 @@ public class SweepRuns {
     }
 
     private Uni<SweepResult> start(Target target) {
-        if (pauses.isPaused(target.name())) {
+        if (gate.isPaused(target.name())) {
             SweepResult skipped = SweepResult.skipped(target.name());
             metrics.sweepRun(target.name(), skipped.outcome(), skipped.duration());
             return Uni.createFrom().item(skipped);
@@ -88,7 +85,7 @@ public class SweepRuns {
 
     /** Only the owner reads the look-ahead: every replica holding the rows due soon would multiply the deletes. */
     private Uni<Integer> lookAhead(Target target) {
-        return lookahead.enabled() && ownership.owns(target.name()) ? lookahead.schedule(target)
+        return lookahead.enabled() && gate.owns(target.name()) ? lookahead.schedule(target)
                 : Uni.createFrom().item(0);
     }
 }

@@ -8,7 +8,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.coordination.Ownership;
+import dev.lethe.coordination.TargetGate;
 import dev.lethe.sql.Target;
 import dev.lethe.catalog.Targets;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -33,17 +33,17 @@ public class SweepSchedule {
     private final Backlog backlog;
     private final LetheConfig config;
     private final Targets targets;
-    private final Ownership ownership;
+    private final TargetGate gate;
     private final List<String> jobs = new ArrayList<>();
 
     public SweepSchedule(Scheduler scheduler, SweepRuns runs, Backlog backlog, LetheConfig config, Targets targets,
-            Ownership ownership) {
+            TargetGate gate) {
         this.scheduler = scheduler;
         this.runs = runs;
         this.backlog = backlog;
         this.config = config;
         this.targets = targets;
-        this.ownership = ownership;
+        this.gate = gate;
     }
 
     public void start(Collection<Target> targets) {
@@ -95,7 +95,7 @@ public class SweepSchedule {
     private Uni<Void> measureBacklog(Collection<Target> targets) {
         return Multi.createFrom().iterable(targets)
                 .onItem().transformToUniAndConcatenate(target -> {
-                    if (ownership.owns(target.name())) {
+                    if (gate.owns(target.name())) {
                         return backlog.measure(target);
                     }
                     backlog.forget(target.name());

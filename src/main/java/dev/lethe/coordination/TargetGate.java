@@ -1,0 +1,45 @@
+package dev.lethe.coordination;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The one question every path that deletes asks: may this instance act on this target now? It may when it owns the
+ * target (with several replicas, one instance does each target's work) and the target is not paused (an operator
+ * stopped its deletion). Neither is a safety condition: every statement checks again what is due and what is paused.
+ */
+@ApplicationScoped
+public class TargetGate {
+
+    /** The answer, with the reason when it is no. */
+    public enum Verdict {
+        ACT,
+        /** Another instance does this target's work. */
+        NOT_OWNER,
+        /** The target is paused. */
+        PAUSED
+    }
+
+    private final Ownership ownership;
+    private final TargetPauses pauses;
+
+    public TargetGate(Ownership ownership, TargetPauses pauses) {
+        this.ownership = ownership;
+        this.pauses = pauses;
+    }
+
+    public Verdict verdict(String target) {
+        if (!ownership.owns(target)) {
+            return Verdict.NOT_OWNER;
+        }
+        return pauses.isPaused(target) ? Verdict.PAUSED : Verdict.ACT;
+    }
+
+    /** Whether this instance does the target's work, paused or not (it still counts a paused target's backlog). */
+    public boolean owns(String target) {
+        return ownership.owns(target);
+    }
+
+    public boolean isPaused(String target) {
+        return pauses.isPaused(target);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.lethe.ingest;
+
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+import dev.lethe.delete.Deletions;
+import dev.lethe.metrics.EventOutcome;
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.support.RateLimitedLog;
+
+/**
+ * What happens to an expired key: the entry of the event path. It runs on the event loop that delivered the key,
+ * for every expired key in Redis (Lethe's and everyone else's), so it never blocks: the key is decoded from its
+ * bytes and handed to {@link Deletions}, or counted and let go.
+ */
+final class ExpiredKeys {
+
+    private static final Logger LOG = Logger.getLogger(ExpiredKeys.class);
+
+    private final ExpiryKeyDecoder decoder;
+    private final Deletions deletions;
+    private final LetheMetrics metrics;
+    private final RateLimitedLog invalidKeys = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(10));
+
+    ExpiredKeys(ExpiryKeyDecoder decoder, Deletions deletions, LetheMetrics metrics) {
+        this.decoder = decoder;
+        this.deletions = deletions;
+        this.metrics = metrics;
+    }
+
+    void onExpired(byte[] key) {
+        DecodedKey decoded = decoder.decode(key);
+        if (decoded instanceof DecodedKey.Accepted accepted) {
+            deletions.submit(accepted.key().target(), accepted.key().id());
+            return;
+        }
+        DecodedKey.Rejected rejected = (DecodedKey.Rejected) decoded;
+        metrics.event(rejected.outcome());
+        if (rejected.outcome() == EventOutcome.INVALID) {
+            invalidKeys.log("Invalid expired key %s: %s", RateLimitedLog.printable(key, 96), rejected.reason());
+        }
+    }
+}

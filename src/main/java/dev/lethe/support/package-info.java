@@ -1,0 +1,4 @@
+/**
+ * Small utilities any package may use; imports nothing of Lethe.
+ */
+package dev.lethe.support;
