@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.Target;
+import dev.lethe.support.Urls;
 
 /**
  * The one startup line that says what this instance runs with: version, targets, and the settings that shape its
@@ -27,7 +28,7 @@ public final class EffectiveSettings {
         LetheConfig.Sweep sweep = config.sweep();
         return "Lethe " + version + ": " + targets.size() + " target(s) " + targetList
                 + "; keys " + config.keyPrefix() + ":<target>:<id> on " + channel + " at " + redisNodes
-                + "; database " + redact(databaseUrl) + databaseUser.map(u -> " as " + u).orElse("")
+                + "; database " + Urls.withoutSecrets(databaseUrl) + databaseUser.map(u -> " as " + u).orElse("")
                 + "; events in batches of " + config.batch().size() + " (linger " + config.batch().linger().toMillis()
                 + " ms, " + config.batch().maxInFlight() + " in flight)"
                 + "; sweep " + sweep.cron().map(c -> "cron " + c).orElse("every " + sweep.every().toMillis() + " ms")
@@ -37,17 +38,5 @@ public final class EffectiveSettings {
                 + "; statement timeout " + config.database().statementTimeout().toMillis() + " ms"
                 + config.blobs().bucket().map(bucket -> "; files deleted from bucket " + bucket).orElse("")
                 + config.events().stream().map(stream -> "; deletions announced on stream " + stream).orElse("");
-    }
-
-    /** A connection URL without user information or query, where passwords hide. */
-    static String redact(String url) {
-        String redacted = url;
-        int scheme = redacted.indexOf("://");
-        int at = redacted.lastIndexOf('@');
-        if (scheme >= 0 && at > scheme) {
-            redacted = redacted.substring(0, scheme + 3) + redacted.substring(at + 1);
-        }
-        int query = redacted.indexOf('?');
-        return query >= 0 ? redacted.substring(0, query) : redacted;
     }
 }

@@ -8,18 +8,21 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import dev.lethe.coordination.TargetPauses;
+import dev.lethe.catalog.Targets;
+import dev.lethe.config.ConfigRules;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.Ownership;
+import dev.lethe.coordination.TargetPauses;
 import dev.lethe.delete.Deletions;
 import dev.lethe.ingest.ExpiredKeySubscriber;
+import dev.lethe.ingest.RedisReady;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.outbox.Outbox;
 import dev.lethe.schema.Migrations;
+import dev.lethe.sql.Target;
+import dev.lethe.store.DatabaseReady;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.SweepSchedule;
-import dev.lethe.sql.Target;
-import dev.lethe.catalog.Targets;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -45,10 +48,12 @@ public class LetheService {
     private final TargetPauses pauses;
     private final SweepRuns runs;
     private final Outbox outbox;
+    private final DatabaseReady databaseReady;
+    private final RedisReady redisReady;
 
     public LetheService(Targets targets, Deletions deletions, ExpiredKeySubscriber subscriber, SweepSchedule sweeps,
             Ownership ownership, LetheMetrics metrics, LetheConfig config, Migrations migrations,
-            TargetPauses pauses, SweepRuns runs, Outbox outbox) {
+            TargetPauses pauses, SweepRuns runs, Outbox outbox, DatabaseReady databaseReady, RedisReady redisReady) {
         this.targets = targets;
         this.deletions = deletions;
         this.subscriber = subscriber;
@@ -60,11 +65,18 @@ public class LetheService {
         this.pauses = pauses;
         this.runs = runs;
         this.outbox = outbox;
+        this.databaseReady = databaseReady;
+        this.redisReady = redisReady;
     }
 
     void onStart(@Observes StartupEvent event) {
+        // Nothing is created or changed in the database before every check that can refuse the start has passed.
+        ConfigRules.checkAgainst(config, ConfigProvider.getConfig());
+        databaseReady.await(config.database().startupWait());
+        redisReady.await(config.database().startupWait());
+        targets.check();
         migrations.ensure(config.database().startupWait());
-        targets.resolve();
+        targets.prepare();
         pauses.start();
         targets.all().forEach(target -> metrics.registerTarget(target.name()));
         outbox.start();

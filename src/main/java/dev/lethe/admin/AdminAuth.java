@@ -14,8 +14,6 @@ import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.AuthFailure;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.support.RateLimitedLog;
-import io.quarkus.runtime.Startup;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -27,12 +25,10 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
  * that keeps failing gets 429 until its minute is over.
  */
 @ApplicationScoped
-@Startup // so that a bad bootstrap key stops the service at startup, not at the first admin call
 public class AdminAuth {
 
     private static final Logger LOG = Logger.getLogger(AdminAuth.class);
     private static final int MAX_KEY_LENGTH = 256;
-    private static final int MIN_BOOTSTRAP_LENGTH = 32;
     private static final Duration DELAY_STEP = Duration.ofMillis(100);
     private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
@@ -61,12 +57,8 @@ public class AdminAuth {
         this.keys = keys;
         this.metrics = metrics;
         this.failures = new AuthFailures(config.admin().failuresPerMinute());
-        Optional<String> key = config.admin().bootstrapKey().map(String::trim).filter(k -> !k.isEmpty());
-        if (key.isPresent() && key.get().length() < MIN_BOOTSTRAP_LENGTH) {
-            throw new ConfigurationException("lethe.admin.bootstrap-key is too short: use at least "
-                    + MIN_BOOTSTRAP_LENGTH + " random characters");
-        }
-        this.bootstrap = key.map(ApiKeys::hash);
+        // Its length was checked with the rest of the configuration (LetheConfig.Admin).
+        this.bootstrap = config.admin().bootstrapKey().map(String::trim).map(ApiKeys::hash);
     }
 
     /**

@@ -9,7 +9,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 
 /** How the admin API answers when it does not do what it was asked, always as JSON, never with a stack trace. */
@@ -74,7 +74,7 @@ public final class AdminErrors {
         if (e instanceof WebApplicationException web) {
             return web.getResponse();
         }
-        UNEXPECTED.log("An admin call failed: %s", DatabaseFailures.describe(e));
+        UNEXPECTED.log("An admin call failed: %s", Failures.describe(e));
         return Response.status(500).type(MediaType.APPLICATION_JSON).entity(new Error("internal error")).build();
     }
 

@@ -16,13 +16,13 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.lethe.admin.AdminAuth.Scope;
+import dev.lethe.catalog.Targets;
 import dev.lethe.coordination.TargetPauses;
-import dev.lethe.sql.Source;
 import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.sql.Source;
+import dev.lethe.sql.Target;
 import dev.lethe.sweep.Backlog;
 import dev.lethe.sweep.SweepRuns;
-import dev.lethe.sql.Target;
-import dev.lethe.catalog.Targets;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

@@ -4,23 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
-import dev.lethe.config.LetheConfig;
-import dev.lethe.config.LetheConfig.TargetConfig;
 import dev.lethe.sql.IdType;
 import dev.lethe.sql.Identifier;
 import dev.lethe.sql.OutboxWrites;
 import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.TableShape;
 import dev.lethe.sql.Target;
-import dev.lethe.sql.TargetName;
 import dev.lethe.sql.TargetStatements;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.pgclient.PgException;
 
 /**
  * Turns one {@code lethe.targets.<name>.*} block into a {@link Target}, checking it against the catalog. Every
@@ -30,7 +26,6 @@ final class TargetResolver {
 
     private static final Logger LOG = Logger.getLogger(TargetResolver.class);
     private static final String PREFIX = "lethe.targets.";
-    private static final Pattern ZONE = Pattern.compile("[A-Za-z0-9_+\\-/]{1,64}");
 
     /** A configuration problem, carrying the sentence that names the property. */
     static final class Problem extends RuntimeException {
@@ -41,46 +36,23 @@ final class TargetResolver {
 
     private final Catalog catalog;
     private final IndexAdvisor indexes;
-    private final boolean bucket;
     private final boolean announce;
 
     /**
-     * @param bucket whether lethe.blobs.bucket is set, so that targets may have files
      * @param announce whether deletions are announced on a stream (lethe.events.stream)
      */
-    TargetResolver(Pool pool, boolean bucket, boolean announce) {
+    TargetResolver(Pool pool, boolean announce) {
         this.catalog = new Catalog(pool);
         this.indexes = new IndexAdvisor(catalog);
-        this.bucket = bucket;
         this.announce = announce;
     }
 
-    Uni<Target> resolve(String name, TargetConfig config) {
+    /** Resolves a target whose definition {@link dev.lethe.config.ConfigRules} has already checked. */
+    Uni<Target> resolve(String name, TargetDefinition config) {
         String property = PREFIX + name;
-        if (!TargetName.isValid(name)) {
-            return fail(property + ": a target name may only contain letters, digits, '_' and '-' (at most 64)");
-        }
-        if (config.table().isEmpty() || config.table().get().isBlank()) {
-            return fail(property + ".table is required: name the table whose rows expire");
-        }
-        String tableText = config.table().get();
-        QualifiedName table;
-        try {
-            table = QualifiedName.parse(tableText);
-        } catch (IllegalArgumentException e) {
-            return fail(property + ".table=" + tableText + " is not a table name: " + e.getMessage());
-        }
-        Optional<IdType> configuredIdType = Optional.empty();
-        if (config.idType().isPresent()) {
-            configuredIdType = IdType.fromConfig(config.idType().get());
-            if (configuredIdType.isEmpty()) {
-                return fail(property + ".id-type=" + config.idType().get() + " is not one of uuid, bigint, text");
-            }
-        }
-        if (!ZONE.matcher(config.timeZone()).matches()) {
-            return fail(property + ".time-zone=" + config.timeZone() + " is not a time zone name");
-        }
-        Optional<IdType> idType = configuredIdType;
+        String tableText = config.table();
+        QualifiedName table = QualifiedName.parse(tableText);
+        Optional<IdType> idType = config.idType();
         return deletable(property + ".table", tableText, table).chain(relation -> {
             List<String> names = new ArrayList<>(List.of(config.idColumn(), config.expiresColumn()));
             config.blobKeyColumn().ifPresent(names::add);
@@ -103,7 +75,7 @@ final class TargetResolver {
         });
     }
 
-    private Uni<Target> shape(String property, TargetConfig config, Catalog.Relation relation,
+    private Uni<Target> shape(String property, TargetDefinition config, Catalog.Relation relation,
             Map<String, Catalog.Column> columns, Optional<IdType> configuredIdType) {
         String where = " of " + relation.schema() + "." + relation.name();
         Catalog.Column id = columns.get(config.idColumn());
@@ -134,8 +106,8 @@ final class TargetResolver {
         switch (expires.type()) {
             case "timestamptz" -> now = "now()";
             case "timestamp" -> {
-                now = "(now() AT TIME ZONE '" + config.timeZone() + "')";
-                zoneCheck = catalog.isKnownTimeZone(config.timeZone())
+                now = config.timeZone().now();
+                zoneCheck = catalog.isKnownTimeZone(config.timeZone().name())
                         .onFailure(PgException.class).transform(e -> new Problem(property + ".time-zone="
                                 + config.timeZone() + " is not a time zone PostgreSQL knows"));
             }
@@ -154,7 +126,6 @@ final class TargetResolver {
                 .chain(() -> checkPredicate(property + ".also-due-when", shape, shape.alsoDueWhen()))
                 .chain(() -> outboxWrites(property, config, relation, columns, idType, announced))
                 .map(outbox -> Target.of(name, shape, idType, outbox))
-                .call(target -> prepareAll(property, target))
                 .call(() -> indexes.advise(relation, config.idColumn(), config.expiresColumn(), shape)
                         .invoke(advice -> advice.forEach(LOG::warn)));
     }
@@ -163,14 +134,9 @@ final class TargetResolver {
      * What the target's deletions leave in the outbox: where its files are (a column of the row, a child table, or
      * both; checked against the catalog), and whether they are announced.
      */
-    private Uni<OutboxWrites> outboxWrites(String property, TargetConfig config, Catalog.Relation relation,
+    private Uni<OutboxWrites> outboxWrites(String property, TargetDefinition config, Catalog.Relation relation,
             Map<String, Catalog.Column> columns, IdType idType, boolean announced) {
-        LetheConfig.TargetFiles blobs = config.blobs();
-        boolean hasFiles = config.blobKeyColumn().isPresent() || blobs.table().isPresent();
-        if (hasFiles && !bucket) {
-            return fail(property + (config.blobKeyColumn().isPresent() ? ".blob-key-column" : ".blobs.table")
-                    + " is set, but lethe.blobs.bucket is not: name the bucket that holds the files");
-        }
+        TargetDefinition.Files blobs = config.blobs();
         Optional<Identifier> keyColumn = Optional.empty();
         if (config.blobKeyColumn().isPresent()) {
             String column = config.blobKeyColumn().get();
@@ -187,29 +153,17 @@ final class TargetResolver {
         }
         Optional<Identifier> inline = keyColumn;
         if (blobs.table().isEmpty()) {
-            if (blobs.parentColumn().isPresent() || blobs.keyColumn().isPresent()) {
-                return fail(property + ".blobs.table is required with .blobs.parent-column and .blobs.key-column");
-            }
             return Uni.createFrom().item(new OutboxWrites(inline, Optional.empty(), announced));
         }
         return childFiles(property + ".blobs", blobs, idType)
                 .map(children -> new OutboxWrites(inline, Optional.of(children), announced));
     }
 
-    private Uni<OutboxWrites.ChildFiles> childFiles(String property, LetheConfig.TargetFiles blobs, IdType idType) {
-        if (blobs.parentColumn().isEmpty() || blobs.keyColumn().isEmpty()) {
-            return fail(property + ".parent-column and " + property + ".key-column are required with "
-                    + property + ".table");
-        }
-        String tableText = blobs.table().get();
-        String parent = blobs.parentColumn().get();
-        String key = blobs.keyColumn().get();
-        QualifiedName table;
-        try {
-            table = QualifiedName.parse(tableText);
-        } catch (IllegalArgumentException e) {
-            return fail(property + ".table=" + tableText + " is not a table name: " + e.getMessage());
-        }
+    private Uni<OutboxWrites.ChildFiles> childFiles(String property, TargetDefinition.Files blobs, IdType idType) {
+        String tableText = blobs.table().orElseThrow();
+        String parent = blobs.parentColumn().orElseThrow();
+        String key = blobs.keyColumn().orElseThrow();
+        QualifiedName table = QualifiedName.parse(tableText);
         return deletable(property + ".table", tableText, table).chain(child -> {
             String where = " of " + child.schema() + "." + child.name();
             return catalog.columns(child, List.of(parent, key)).chain(columns -> {
@@ -248,7 +202,9 @@ final class TargetResolver {
                         + ((PgException) e).getErrorMessage()));
     }
 
-    private Uni<Void> prepareAll(String property, Target target) {
+    /** Prepares every statement of a target once, so that a statement the database refuses stops the start. */
+    Uni<Void> prepare(Target target) {
+        String property = PREFIX + target.name();
         TargetStatements sql = target.sql();
         List<String> statements = new ArrayList<>(List.of(sql.deleteEventIds(), sql.deleteDueIds(),
                 sql.inspectByIds(), sql.sweepExpired(), sql.lookahead(), sql.backlog(), sql.countAlsoDue()));

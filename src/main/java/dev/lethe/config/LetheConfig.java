@@ -4,22 +4,42 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+
+import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
+
+import dev.lethe.sql.IdType;
+import dev.lethe.sql.TimeZoneName;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 
 /**
- * Every setting of Lethe, under {@code lethe.*}. Defaults live here and nowhere else; the README's configuration
- * reference mirrors this interface.
+ * Every setting of Lethe, under {@code lethe.*}. Defaults and ranges live here and nowhere else (the README's
+ * configuration reference mirrors this interface, and a test holds the two together); the rules that relate
+ * settings to each other live in {@link ConfigRules}. All of it is checked when the configuration is read, before
+ * anything connects: every bad value is named, one line each.
  */
 @ConfigMapping(prefix = "lethe")
+@ConfigRules.Consistent
 public interface LetheConfig {
 
     /** First segment of every key Lethe acts on: {@code <key-prefix>:<target>:<id>}. */
     @WithDefault("lethe")
+    @NotBlank
+    @Pattern(regexp = "\\S+", message = "must not contain spaces")
     String keyPrefix();
 
     /** Keys longer than this (in bytes) are counted as invalid without being parsed. */
     @WithDefault("512")
+    @Min(16)
+    @Max(65536)
     int maxKeyLength();
 
     /**
@@ -27,6 +47,8 @@ public interface LetheConfig {
      * rows due later are left to the sweep.
      */
     @WithDefault("60s")
+    @DurationMin(millis = 0)
+    @DurationMax(hours = 24)
     Duration notDueHorizon();
 
     Redis redis();
@@ -45,15 +67,6 @@ public interface LetheConfig {
 
     Coordination coordination();
 
-    interface Coordination {
-        /**
-         * How often each instance checks which targets it owns (at least 1s): with several replicas, the time in which
-         * a dead instance's targets are taken over.
-         */
-        @WithDefault("1s")
-        Duration interval();
-    }
-
     Admin admin();
 
     Blobs blobs();
@@ -62,30 +75,48 @@ public interface LetheConfig {
 
     Outbox outbox();
 
+    /** The tables Lethe deletes from, by target name (the middle segment of the key). */
+    Map<String, TargetConfig> targets();
+
+    interface Coordination {
+        /**
+         * How often each instance checks which targets it owns: with several replicas, the time in which a dead
+         * instance's targets are taken over.
+         */
+        @WithDefault("1s")
+        @DurationMin(seconds = 1)
+        @DurationMax(minutes = 5)
+        Duration interval();
+    }
+
     interface Blobs {
         /**
          * The bucket holding the files whose keys lethe.targets.*.blob-key-column and lethe.targets.*.blobs.* name.
          * Required as soon as one target has files; the S3 client itself is configured with quarkus.s3.*.
          */
-        Optional<String> bucket();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> bucket();
     }
 
     interface Events {
         /** Redis Stream on which every deleted row is announced (for example lethe:deleted); none when absent. */
-        Optional<String> stream();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> stream();
 
         /** The stream is trimmed to about this many entries (XADD MAXLEN ~). */
         @WithDefault("1000000")
+        @Min(1)
         long maxLength();
     }
 
     interface Outbox {
         /** How often each instance looks for outbox rows to deliver after it found none. */
         @WithDefault("500ms")
+        @DurationMin(millis = 10)
         Duration every();
 
         /** Rows delivered at once: the keys of one S3 DeleteObjects request (at most 1000), or stream entries. */
         @WithDefault("1000")
+        @Min(1)
+        @Max(1000)
         int batchSize();
 
         /**
@@ -93,13 +124,16 @@ public interface LetheConfig {
          * delivering them come back after it. Keep it well above the S3 call's timeout.
          */
         @WithDefault("60s")
+        @DurationMin(seconds = 1)
         Duration lease();
 
         /** Wait before the first retry of a row whose delivery failed; doubles with each failure. */
         @WithDefault("1s")
+        @DurationMin(millis = 1)
         Duration retryMinBackoff();
 
         @WithDefault("5m")
+        @DurationMin(millis = 1)
         Duration retryMaxBackoff();
 
         /**
@@ -107,10 +141,12 @@ public interface LetheConfig {
          * name) stays in the outbox with its last error instead of being retried forever.
          */
         @WithDefault("25")
+        @Min(1)
         int maxAttempts();
 
         /** The outbox gauges count up to this many rows of each kind, so that counting stays cheap. */
         @WithDefault("1000000")
+        @Min(1)
         int countLimit();
     }
 
@@ -128,14 +164,16 @@ public interface LetheConfig {
          * A key from configuration (for example LETHE_ADMIN_BOOTSTRAP_KEY from a Kubernetes Secret) that may manage
          * API keys, so that the first real key can be created. At least 32 characters.
          */
-        Optional<String> bootstrapKey();
+        Optional<@Size(min = 32, max = 256, message = "must be 32 to 256 random characters") String> bootstrapKey();
 
         /** Failed authentications one client may make per minute; beyond that it gets 429 until the minute ends. */
         @WithDefault("10")
+        @Min(1)
         int failuresPerMinute();
 
         /** How often each instance reads which targets are paused (the delete statements check it themselves). */
         @WithDefault("2s")
+        @DurationMin(millis = 100)
         Duration pauseRefresh();
     }
 
@@ -145,16 +183,17 @@ public interface LetheConfig {
          * sweep. Keep it well inside the pod's terminationGracePeriodSeconds.
          */
         @WithDefault("10s")
+        @DurationMin(millis = 0)
+        @DurationMax(minutes = 10)
         Duration drainTimeout();
     }
 
-    /** The tables Lethe deletes from, by target name (the middle segment of the key). */
-    Map<String, TargetConfig> targets();
-
     interface Redis {
-        /** The database whose {@code __keyevent@<db>__:expired} channel is subscribed. */
-        @WithDefault("0")
-        int database();
+        /**
+         * The database whose {@code __keyevent@<db>__:expired} channel is subscribed; when absent, the one
+         * quarkus.redis.hosts selects (0 when it names none).
+         */
+        Optional<@Min(0) @Max(65535) Integer> database();
 
         /** Ensure {@code notify-keyspace-events} contains E and x, keeping the flags already set. */
         @WithDefault("true")
@@ -162,9 +201,11 @@ public interface LetheConfig {
 
         /** First delay before resubscribing after the subscription connection is lost; doubles up to the maximum. */
         @WithDefault("200ms")
+        @DurationMin(millis = 1)
         Duration reconnectMinBackoff();
 
         @WithDefault("15s")
+        @DurationMin(millis = 1)
         Duration reconnectMaxBackoff();
 
         /**
@@ -172,6 +213,7 @@ public interface LetheConfig {
          * connection, so a half-open socket cannot keep the service blind.
          */
         @WithDefault("5s")
+        @DurationMin(millis = 100)
         Duration pingInterval();
 
         /**
@@ -179,38 +221,50 @@ public interface LetheConfig {
          * a lost subscription), to follow failovers, new masters and resharding.
          */
         @WithDefault("5s")
+        @DurationMin(millis = 100)
         Duration topologyRefresh();
     }
 
     interface Batch {
         /** Ids deleted by one statement. */
         @WithDefault("1000")
+        @Min(1)
+        @Max(100_000)
         int size();
 
         /** How long a partial batch waits for more ids before it is sent. */
         @WithDefault("10ms")
+        @DurationMin(millis = 0)
+        @DurationMax(seconds = 10)
         Duration linger();
 
         /** Ids waiting per target and source; beyond this they are dropped, counted, and left to the sweep. */
         @WithDefault("100000")
+        @Min(1)
         int queueCapacity();
 
         /** Statements in flight per target and source. */
         @WithDefault("2")
+        @Min(1)
+        @Max(64)
         int maxInFlight();
 
         /** Retries of a batch whose statement failed for a transient reason (connection loss, timeout). */
         @WithDefault("3")
+        @Min(0)
+        @Max(20)
         int retries();
 
         /** First retry delay; it doubles with each retry. */
         @WithDefault("200ms")
+        @DurationMin(millis = 1)
         Duration retryBackoff();
     }
 
     interface Deferred {
         /** Rows waiting for their due time in memory; beyond this they are dropped, counted, and left to the sweep. */
         @WithDefault("200000")
+        @Min(1)
         int capacity();
 
         /**
@@ -218,29 +272,36 @@ public interface LetheConfig {
          * event arriving after the look-ahead deleted its row costs no statement.
          */
         @WithDefault("100000")
+        @Min(0)
         int remembered();
     }
 
     interface Database {
         /** Server-side limit for every statement Lethe runs, so that no batch holds its locks for long. */
         @WithDefault("5s")
+        @DurationMin(millis = 100)
+        @DurationMax(minutes = 10)
         Duration statementTimeout();
 
         /** How long startup waits for PostgreSQL to answer before it gives up. */
         @WithDefault("60s")
+        @DurationMin(millis = 0)
         Duration startupWait();
     }
 
     interface Sweep {
         /** How often each target is swept; ignored when {@link #cron()} is set. */
         @WithDefault("2s")
+        @DurationMin(seconds = 1)
         Duration every();
 
         /** A Quarkus cron expression (seconds first), instead of {@link #every()}. */
-        Optional<String> cron();
+        Optional<@WithConverter(CronExpression.Converter.class) CronExpression> cron();
 
         /** The most rows one sweep statement, i.e. one short transaction, deletes. */
         @WithDefault("10000")
+        @Min(1)
+        @Max(100_000)
         int batchSize();
 
         /**
@@ -249,6 +310,7 @@ public interface LetheConfig {
          * rows, many indexes or files keeps its transactions short without a hand-tuned batch size.
          */
         @WithDefault("50ms")
+        @DurationMin(millis = 1)
         Duration statementTarget();
 
         /**
@@ -256,6 +318,8 @@ public interface LetheConfig {
          * can drain on several server cores; one leaves the others to the application.
          */
         @WithDefault("1")
+        @Min(1)
+        @Max(16)
         int parallelism();
 
         /**
@@ -264,13 +328,16 @@ public interface LetheConfig {
          * busy. 0 sweeps at full speed.
          */
         @WithDefault("1.0")
+        @DecimalMin("0")
+        @jakarta.validation.constraints.DecimalMax("100")
         double pauseFactor();
 
         /** Rows deleted per second at most, per target and instance; unlimited when absent. */
-        Optional<Integer> maxRowsPerSecond();
+        Optional<@Min(1) Integer> maxRowsPerSecond();
 
         /** Time budget of one run; a larger backlog is left to the next run. */
         @WithDefault("60s")
+        @DurationMin(millis = 100)
         Duration maxRunTime();
 
         /**
@@ -278,43 +345,51 @@ public interface LetheConfig {
          * time, so deletion stays on time when Redis is late or down. Zero turns the look-ahead off.
          */
         @WithDefault("5s")
+        @DurationMin(millis = 0)
+        @DurationMax(hours = 1)
         Duration lookahead();
 
         /** Rows read by one look-ahead. */
         @WithDefault("50000")
+        @Min(1)
         int lookaheadLimit();
 
         /** How often the backlog gauges are refreshed. */
         @WithDefault("10s")
+        @DurationMin(seconds = 1)
         Duration backlogEvery();
 
         /** The backlog count stops at this many rows, so that counting a huge backlog stays cheap. */
         @WithDefault("1000000")
+        @Min(1)
         int backlogLimit();
     }
 
     /** Per-target overrides of the sweep settings. */
     interface TargetSweep {
-        Optional<Duration> every();
+        Optional<@DurationMin(seconds = 1) Duration> every();
 
-        Optional<String> cron();
+        Optional<@WithConverter(CronExpression.Converter.class) CronExpression> cron();
 
-        Optional<Integer> batchSize();
+        Optional<@Min(1) @Max(100_000) Integer> batchSize();
 
-        Optional<Integer> maxRowsPerSecond();
+        Optional<@Min(1) Integer> maxRowsPerSecond();
     }
 
     interface TargetConfig {
         /** Table whose rows expire; may be schema-qualified. Identifiers are always quoted, so case is kept. */
-        Optional<String> table();
+        @NotBlank
+        String table();
 
         @WithDefault("id")
+        @NotBlank
         String idColumn();
 
         /** uuid, bigint or text; when absent it is read from the id column's type. */
-        Optional<String> idType();
+        Optional<IdType> idType();
 
         @WithDefault("expiresAt")
+        @NotBlank
         String expiresColumn();
 
         /**
@@ -322,7 +397,8 @@ public interface LetheConfig {
          * UTC. Ignored for {@code timestamptz} columns.
          */
         @WithDefault("UTC")
-        String timeZone();
+        @WithConverter(TimeZones.class)
+        TimeZoneName timeZone();
 
         /** SQL predicate from trusted configuration; a row may be deleted only where it is TRUE. */
         Optional<String> guard();
@@ -336,21 +412,29 @@ public interface LetheConfig {
         TargetSweep sweep();
 
         /** A column of the row holding the object key of its file in lethe.blobs.bucket (NULL: no file). */
-        Optional<String> blobKeyColumn();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> blobKeyColumn();
 
         /** A child table holding the object keys of the row's files. */
         TargetFiles blobs();
     }
 
+    /** Reads a time zone name from configuration; the reason a bad one is refused reaches the error message. */
+    final class TimeZones implements org.eclipse.microprofile.config.spi.Converter<TimeZoneName> {
+        @Override
+        public TimeZoneName convert(String value) {
+            return new TimeZoneName(value.trim());
+        }
+    }
+
     /** Files kept in a child table, one row per file. */
     interface TargetFiles {
         /** The child table; may be schema-qualified. */
-        Optional<String> table();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> table();
 
         /** Its column holding the parent row's id. */
-        Optional<String> parentColumn();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> parentColumn();
 
         /** Its column holding the object key. */
-        Optional<String> keyColumn();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> keyColumn();
     }
 }

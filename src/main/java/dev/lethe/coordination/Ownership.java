@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
@@ -107,7 +107,7 @@ public class Ownership {
                 .onFailure().recoverWithItem(failure -> {
                     if (!stopped) {
                         lost.log("Lost the coordination session (%s); this instance owns no target until it is back",
-                                DatabaseFailures.describe(failure));
+                                Failures.describe(failure));
                     }
                     drop();
                     return null;

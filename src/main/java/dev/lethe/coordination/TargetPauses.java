@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.LetheSchema;
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
@@ -77,7 +77,7 @@ public class TargetPauses {
                 })
                 .replaceWithVoid()
                 .onFailure().recoverWithItem(failure -> {
-                    LOG.debugf("Could not read the paused targets: %s", DatabaseFailures.describe(failure));
+                    LOG.debugf("Could not read the paused targets: %s", Failures.describe(failure));
                     return null;
                 });
     }

@@ -18,9 +18,10 @@ import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.DeletionMeters;
 import dev.lethe.metrics.Operation;
 import dev.lethe.sql.Source;
-import dev.lethe.store.DatabaseFailures;
-import dev.lethe.support.RateLimitedLog;
 import dev.lethe.sql.Target;
+import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
+import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -63,7 +64,7 @@ public class BatchDeleter {
                 .onFailure().recoverWithItem(failure -> {
                     metrics.databaseError(target.name(), Operation.DELETE);
                     failures.log("Deleting %d %s rows failed (%s); the sweep will delete them",
-                            ids.length, target.name(), DatabaseFailures.describe(failure));
+                            ids.length, target.name(), Failures.describe(failure));
                     return BatchReport.failed(ids.length);
                 });
     }
@@ -95,7 +96,7 @@ public class BatchDeleter {
                 .onFailure().recoverWithItem(failure -> {
                     metrics.databaseError(target.name(), Operation.INSPECT);
                     failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
-                            rest.length, target.name(), DatabaseFailures.describe(failure));
+                            rest.length, target.name(), Failures.describe(failure));
                     return new BatchReport(deleted, 0, 0, List.of(), rest.length);
                 });
     }

@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.coordination.TargetGate;
 import dev.lethe.config.LetheConfig;
+import dev.lethe.coordination.TargetGate;
 import dev.lethe.metrics.EventOutcome;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.Source;

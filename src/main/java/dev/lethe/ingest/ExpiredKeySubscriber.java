@@ -4,11 +4,11 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.lethe.config.ConfigRules;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.delete.Deletions;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.Target;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -29,6 +29,7 @@ public class ExpiredKeySubscriber {
     private final Deletions deletions;
     private volatile Subscriptions subscriptions;
     private volatile ClusterTopology topology;
+    private volatile String channel = "(not subscribed)";
 
     /**
      * @param defaultClient the client Quarkus builds from quarkus.redis.*; in cluster mode it reads the topology,
@@ -54,16 +55,15 @@ public class ExpiredKeySubscriber {
         RedisOptions redisOptions = options.defaults().orElseThrow(() -> new IllegalStateException(
                 "the default Redis client was not created; quarkus.redis.hosts must be set"));
         LetheConfig.Redis redis = config.redis();
+        // ConfigRules made sure that the two agree where both are set.
+        int database = redis.database().or(() -> ConfigRules.redisDatabase(redisOptions.getEndpoint())).orElse(0);
+        channel = "__keyevent@" + database + "__:expired";
         ExpiredKeys keys = new ExpiredKeys(new ExpiryKeyDecoder(config.keyPrefix(), config.maxKeyLength(), targets),
                 deletions, metrics);
         NotificationSetup notifications = new NotificationSetup(redis.configureNotifications());
-        subscriptions = new Subscriptions(vertx, new NodeSubscription.Settings(channel(), redis.reconnectMinBackoff(),
+        subscriptions = new Subscriptions(vertx, new NodeSubscription.Settings(channel, redis.reconnectMinBackoff(),
                 redis.reconnectMaxBackoff(), redis.pingInterval()), notifications, keys, metrics, catchUp);
         if (redisOptions.getType() == RedisClientType.CLUSTER) {
-            if (redis.database() != 0) {
-                throw new ConfigurationException("lethe.redis.database=" + redis.database()
-                        + ": a Redis Cluster has only database 0");
-            }
             topology = new ClusterTopology(vertx, defaultClient, redisOptions, redis.topologyRefresh(), notifications,
                     subscriptions);
             subscriptions.onLost(topology::refreshSoon);
@@ -73,8 +73,9 @@ public class ExpiredKeySubscriber {
         }
     }
 
+    /** The channel subscribed to: {@code __keyevent@<database>__:expired}. */
     public String channel() {
-        return "__keyevent@" + config.redis().database() + "__:expired";
+        return channel;
     }
 
     /** True while every node's subscription is live. */

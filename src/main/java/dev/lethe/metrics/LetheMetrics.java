@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.sql.Source;
 import dev.lethe.sql.OutboxKind;
+import dev.lethe.sql.Source;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import io.smallrye.mutiny.Uni;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.Delete;
@@ -61,7 +61,7 @@ final class BucketSink implements OutboxSink {
                 .runSubscriptionOn(worker)
                 .map(response -> settle(idsByKey, response))
                 .onFailure().recoverWithItem(failure -> Delivery.allFailed(entries,
-                        DatabaseFailures.describe(failure)));
+                        Failures.describe(failure)));
     }
 
     private static Delivery settle(Map<String, List<Long>> idsByKey, DeleteObjectsResponse response) {

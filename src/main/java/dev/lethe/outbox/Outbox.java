@@ -5,21 +5,18 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.OutboxMeters;
 import dev.lethe.sql.OutboxKind;
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
@@ -67,7 +64,6 @@ public class Outbox {
 
     public void start() {
         LetheConfig.Outbox settings = config.outbox();
-        check(settings);
         Map<OutboxKind, OutboxMeters> meters = new EnumMap<>(OutboxKind.class);
         for (OutboxKind kind : OutboxKind.values()) {
             meters.put(kind, metrics.outbox(kind, () -> measure(kind).rows(), () -> measure(kind).oldestSeconds()));
@@ -85,21 +81,6 @@ public class Outbox {
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
                 .setAsyncTask(execution -> measureAll())
                 .schedule();
-    }
-
-    /** Refuses settings that S3 or the lease cannot honour, naming the property. */
-    private void check(LetheConfig.Outbox settings) {
-        if (settings.batchSize() < 1 || settings.batchSize() > BucketSink.MAX_KEYS) {
-            throw new ConfigurationException("lethe.outbox.batch-size=" + settings.batchSize()
-                    + " must be between 1 and " + BucketSink.MAX_KEYS + " (the keys of one S3 DeleteObjects request)");
-        }
-        Optional<Duration> callTimeout = ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.s3.api-call-timeout", Duration.class);
-        if (config.blobs().bucket().isPresent() && callTimeout.filter(t -> t.compareTo(settings.lease()) >= 0)
-                .isPresent()) {
-            throw new ConfigurationException("lethe.outbox.lease=" + settings.lease() + " must be longer than"
-                    + " quarkus.s3.api-call-timeout=" + callTimeout.get() + ", or two instances may delete one key");
-        }
     }
 
     /** Stops delivering; rows claimed and not settled come back to any instance when their lease ends. */
@@ -124,7 +105,7 @@ public class Outbox {
                         })
                         .onFailure().recoverWithItem(failure -> {
                             failures.log("Measuring the %s outbox failed (%s)", kind.label(),
-                                    DatabaseFailures.describe(failure));
+                                    Failures.describe(failure));
                             return null;
                         }))
                 .collect().last().replaceWithVoid();

@@ -8,7 +8,7 @@ import org.jboss.logging.Logger;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics.OutboxMeters;
 import dev.lethe.sql.OutboxKind;
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -79,7 +79,7 @@ final class OutboxRelay {
                 .ifNoItem().after(config.lease()).fail()
                 .onFailure().recoverWithItem(failure -> {
                     failures.log("Relaying the %s outbox failed (%s); trying again", kind.label(),
-                            DatabaseFailures.describe(failure));
+                            Failures.describe(failure));
                     return config.every();
                 });
     }

@@ -2,7 +2,7 @@ package dev.lethe.outbox;
 
 import java.util.List;
 
-import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
 import io.smallrye.mutiny.Uni;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -31,7 +31,7 @@ final class StreamSink implements OutboxSink {
         return Uni.createFrom().completionStage(() -> redis.batch(adds).toCompletionStage())
                 .map(replies -> Delivery.allDelivered(entries))
                 .onFailure().recoverWithItem(failure -> Delivery.allFailed(entries,
-                        DatabaseFailures.describe(failure)));
+                        Failures.describe(failure)));
     }
 
     private Request add(OutboxEntry entry) {

@@ -32,13 +32,4 @@ public final class DatabaseFailures {
                 .withBackOff(firstBackoff, firstBackoff.multipliedBy(8))
                 .atMost(retries);
     }
-
-    /** One line fit for a log (a database's SQLSTATE and message, or any other failure's), never a stack trace. */
-    public static String describe(Throwable failure) {
-        if (failure instanceof PgException pg) {
-            return pg.getSqlState() + " " + pg.getErrorMessage();
-        }
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    }
 }

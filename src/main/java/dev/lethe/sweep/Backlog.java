@@ -8,9 +8,9 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.Operation;
-import dev.lethe.store.DatabaseFailures;
-import dev.lethe.support.RateLimitedLog;
 import dev.lethe.sql.Target;
+import dev.lethe.support.Failures;
+import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -59,7 +59,7 @@ public class Backlog {
                 .onFailure().recoverWithUni(failure -> {
                     metrics.databaseError(target.name(), Operation.BACKLOG);
                     failures.log("Measuring the %s backlog failed (%s)", target.name(),
-                            DatabaseFailures.describe(failure));
+                            Failures.describe(failure));
                     return Uni.createFrom().nullItem();
                 });
     }

@@ -5,12 +5,12 @@ import java.time.Duration;
 import org.jboss.logging.Logger;
 
 import dev.lethe.delete.Deletions;
+import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.Operation;
 import dev.lethe.sql.Source;
-import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.store.DatabaseFailures;
-import dev.lethe.support.RateLimitedLog;
 import dev.lethe.sql.Target;
+import dev.lethe.support.Failures;
+import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -65,7 +65,7 @@ public class Lookahead {
                 .onFailure().recoverWithItem(failure -> {
                     metrics.databaseError(target.name(), Operation.LOOKAHEAD);
                     failures.log("Reading the %s rows falling due soon failed (%s)", target.name(),
-                            DatabaseFailures.describe(failure));
+                            Failures.describe(failure));
                     return 0;
                 });
     }

@@ -5,12 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.lethe.catalog.Targets;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.coordination.TargetGate;
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Target;
-import dev.lethe.catalog.Targets;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -43,7 +42,7 @@ public class SweepRuns {
     /** The sweep settings in effect for a target. */
     public SweepSettings settings(Target target) {
         return settings.computeIfAbsent(target.name(),
-                name -> SweepSettings.of(config.sweep(), targets.config(name).sweep()));
+                name -> SweepSettings.of(config.sweep(), targets.sweepOverrides(name)));
     }
 
     /** Publishes the target's ownership and pause gauges; call once per target at startup. */

@@ -1,6 +1,5 @@
 package dev.lethe.sweep;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -8,10 +7,9 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.config.Schedule;
 import dev.lethe.coordination.TargetGate;
 import dev.lethe.sql.Target;
-import dev.lethe.catalog.Targets;
-import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
@@ -24,51 +22,38 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class SweepSchedule {
 
-    /** Quarkus' simple scheduler looks at its triggers once a second. */
-    private static final Duration RESOLUTION = Duration.ofSeconds(1);
     private static final String BACKLOG_JOB = "lethe-backlog";
 
     private final Scheduler scheduler;
     private final SweepRuns runs;
     private final Backlog backlog;
     private final LetheConfig config;
-    private final Targets targets;
     private final TargetGate gate;
     private final List<String> jobs = new ArrayList<>();
 
-    public SweepSchedule(Scheduler scheduler, SweepRuns runs, Backlog backlog, LetheConfig config, Targets targets,
-            TargetGate gate) {
+    public SweepSchedule(Scheduler scheduler, SweepRuns runs, Backlog backlog, LetheConfig config, TargetGate gate) {
         this.scheduler = scheduler;
         this.runs = runs;
         this.backlog = backlog;
         this.config = config;
-        this.targets = targets;
         this.gate = gate;
     }
 
     public void start(Collection<Target> targets) {
         for (Target target : targets) {
             SweepSettings settings = runs.settings(target);
-            LetheConfig.TargetSweep overrides = this.targets.config(target.name()).sweep();
-            String property = overrides.cron().isPresent() || overrides.every().isPresent()
-                    ? "lethe.targets." + target.name() + ".sweep"
-                    : "lethe.sweep";
-            if (!settings.cron() && Duration.parse(settings.schedule()).compareTo(RESOLUTION) < 0) {
-                throw new ConfigurationException(property + ".every=" + settings.schedule()
-                        + " is shorter than the scheduler's resolution of 1s");
-            }
             runs.register(target);
             backlog.register(target);
             String id = "lethe-sweep-" + target.name();
             var job = scheduler.newJob(id)
                     .setConcurrentExecution(ConcurrentExecution.SKIP)
                     .setAsyncTask(execution -> runs.runIfOwned(target).replaceWithVoid());
-            try {
-                (settings.cron() ? job.setCron(settings.schedule()) : job.setInterval(settings.schedule())).schedule();
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                throw new ConfigurationException(property + (settings.cron() ? ".cron=" : ".every=")
-                        + settings.schedule() + " is not a valid schedule: " + e.getMessage());
+            if (settings.schedule() instanceof Schedule.Cron cron) {
+                job.setCron(cron.expression().expression());
+            } else {
+                job.setInterval(((Schedule.Every) settings.schedule()).interval().toString());
             }
+            job.schedule();
             jobs.add(id);
         }
         scheduler.newJob(BACKLOG_JOB)

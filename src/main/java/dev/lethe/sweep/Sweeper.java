@@ -7,14 +7,15 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.metrics.LetheMetrics.DeletionMeters;
 import dev.lethe.metrics.Operation;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Source;
-import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.metrics.LetheMetrics.DeletionMeters;
-import dev.lethe.store.DatabaseFailures;
-import dev.lethe.support.RateLimitedLog;
 import dev.lethe.sql.Target;
+import dev.lethe.store.DatabaseFailures;
+import dev.lethe.support.Failures;
+import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -90,7 +91,7 @@ public class Sweeper {
                 .onFailure().recoverWithItem(failure -> {
                     metrics.databaseError(target.name(), Operation.SWEEP);
                     failures.log("Sweeping %s failed after deleting %d rows (%s); the next run tries again",
-                            target.name(), run.deleted(), DatabaseFailures.describe(failure));
+                            target.name(), run.deleted(), Failures.describe(failure));
                     return run.result(target.name(), SweepOutcome.FAILED);
                 })
                 .invoke(result -> metrics.sweepRun(target.name(), result.outcome(), result.duration()));

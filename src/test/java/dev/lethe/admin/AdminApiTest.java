@@ -18,13 +18,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.lethe.catalog.BuiltInTargets;
+import dev.lethe.catalog.Targets;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sweep.SweepResult;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.Sweeper;
-import dev.lethe.catalog.BuiltInTargets;
-import dev.lethe.catalog.Targets;
 import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.Prometheus;

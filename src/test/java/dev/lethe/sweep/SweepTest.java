@@ -14,10 +14,10 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.lethe.catalog.Targets;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Target;
-import dev.lethe.catalog.Targets;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.Sql;

@@ -1,0 +1,129 @@
+package dev.lethe.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.ConfigValidationException;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.validator.BeanValidationConfigValidatorImpl;
+
+/**
+ * The configuration model reads and checks {@code lethe.*} as Quarkus does at startup (the same mapping and Bean
+ * Validation, Quarkus' duration format), so every kind of bad value is refused here, in one line naming the property, without a service.
+ */
+class ConfigRulesTest {
+
+    private static final Map<String, String> MINIMAL = Map.of("lethe.targets.message.table", "Message");
+
+    private static LetheConfig read(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(LetheConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .withValidator(new BeanValidationConfigValidatorImpl())
+                .build();
+        return config.getConfigMapping(LetheConfig.class);
+    }
+
+    /** The problems, one line each, as Quarkus prints them. */
+    private static List<String> problems(Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>(MINIMAL);
+        properties.putAll(overrides);
+        try {
+            read(properties);
+            return List.of();
+        } catch (ConfigValidationException e) {
+            return IntStream.range(0, e.getProblemCount()).mapToObj(i -> e.getProblem(i).getMessage()).toList();
+        }
+    }
+
+    @Test
+    void theDefaultsNeedOnlyATable() {
+        LetheConfig config = read(MINIMAL);
+        assertThat(config.batch().size()).isEqualTo(1000);
+        assertThat(config.targets().get("message").idType()).isEmpty();
+    }
+
+    @Test
+    void outOfRangeNumbersAreNamedTogether() {
+        assertThat(problems(Map.of("lethe.batch.size", "0", "lethe.batch.queue-capacity", "-1",
+                "lethe.batch.max-in-flight", "0", "lethe.sweep.parallelism", "0", "lethe.sweep.pause-factor", "-1",
+                "lethe.outbox.batch-size", "1001")))
+                .contains("lethe.batch.size must be greater than or equal to 1",
+                        "lethe.batch.queue-capacity must be greater than or equal to 1",
+                        "lethe.batch.max-in-flight must be greater than or equal to 1",
+                        "lethe.sweep.parallelism must be greater than or equal to 1",
+                        "lethe.sweep.pause-factor must be greater than or equal to 0",
+                        "lethe.outbox.batch-size must be less than or equal to 1000");
+    }
+
+    @Test
+    void tooShortDurationsAreNamed() {
+        assertThat(problems(Map.of("lethe.sweep.every", "500ms", "lethe.targets.message.sweep.every", "0s",
+                "lethe.database.statement-timeout", "0s")))
+                .anySatisfy(line -> assertThat(line).startsWith("lethe.sweep.every must be"))
+                .anySatisfy(line -> assertThat(line).startsWith("lethe.targets.message.sweep.every must be"))
+                .anySatisfy(line -> assertThat(line).startsWith("lethe.database.statement-timeout must be"));
+    }
+
+    @Test
+    void settingsThatContradictEachOtherAreNamed() {
+        assertThat(problems(Map.of("lethe.batch.size", "500", "lethe.batch.queue-capacity", "100",
+                "lethe.redis.reconnect-min-backoff", "10s", "lethe.redis.reconnect-max-backoff", "1s")))
+                .contains("lethe needs lethe.batch.queue-capacity (100) to hold at least one batch of"
+                        + " lethe.batch.size (500)")
+                .anySatisfy(line -> assertThat(line).startsWith("lethe needs lethe.redis.reconnect-max-backoff"));
+    }
+
+    @Test
+    void targetsAreCheckedBeforeAnyDatabaseIsAsked() {
+        assertThat(problems(Map.of("lethe.targets.a b.table", "Message", "lethe.targets.lethe-own.table", "T",
+                "lethe.targets.files.table", "a.b.c", "lethe.targets.files.blob-key-column", "key",
+                "lethe.targets.kids.table", "Message", "lethe.targets.kids.blobs.table", "Attachment")))
+                .contains("lethe cannot use the target name 'a b' (lethe.targets.a b.*): a target name has letters,"
+                        + " digits, '_' and '-', at most 64")
+                .contains("lethe keeps target names starting with 'lethe-' for its own targets: rename"
+                        + " lethe.targets.lethe-own")
+                .anySatisfy(line -> assertThat(line).startsWith("lethe cannot read lethe.targets.files.table=a.b.c"))
+                .contains("lethe needs lethe.blobs.bucket, the bucket that holds the files"
+                        + " lethe.targets.files.blob-key-column names")
+                .contains("lethe needs lethe.targets.kids.blobs.parent-column and lethe.targets.kids.blobs.key-column"
+                        + " with lethe.targets.kids.blobs.table");
+    }
+
+    @Test
+    void noTargetAtAllIsNamed() {
+        assertThatThrownBy(() -> read(Map.of())).isInstanceOf(ConfigValidationException.class)
+                .hasMessageContaining("lethe needs at least one target");
+    }
+
+    @Test
+    void typedValuesRefuseWhatTheyCannotBe() {
+        assertThatThrownBy(() -> read(Map.of("lethe.targets.message.table", "Message",
+                "lethe.targets.message.id-type", "guid")))
+                .hasMessageContaining("lethe.targets.message.id-type");
+        assertThatThrownBy(() -> read(Map.of("lethe.targets.message.table", "Message",
+                "lethe.sweep.cron", "every minute")))
+                .hasMessageContaining("lethe.sweep.cron").hasMessageContaining("not a Quartz cron expression");
+        assertThatThrownBy(() -> read(Map.of("lethe.targets.message.table", "Message",
+                "lethe.targets.message.time-zone", "UTC'; --")))
+                .hasMessageContaining("lethe.targets.message.time-zone").hasMessageContaining("not a time zone name");
+    }
+
+    @Test
+    void aShortBootstrapKeyIsNamed() {
+        assertThat(problems(Map.of("lethe.admin.bootstrap-key", "too-short")))
+                .contains("lethe.admin.bootstrap-key must be 32 to 256 random characters");
+    }
+}
