@@ -18,9 +18,10 @@ public final class EffectiveSettings {
     }
 
     public static String describe(String version, LetheConfig config, Collection<Target> targets, String channel,
-            String redisNodes, String databaseUrl, Optional<String> databaseUser) {
+            String redisNodes, String databaseUrl, Optional<String> databaseUser, int connections) {
         String targetList = targets.stream()
                 .map(t -> t.name() + "=" + t.shape().displayName() + " (" + t.idType().configName()
+                        + t.shape().zone().map(zone -> ", timestamps read in " + zone).orElse("")
                         + t.shape().guard().map(g -> ", guarded").orElse("")
                         + t.shape().alsoDueWhen().map(a -> ", also due when used").orElse("")
                         + (t.outbox().hasFiles() ? ", with files" : "") + ")")
@@ -29,6 +30,7 @@ public final class EffectiveSettings {
         return "Lethe " + version + ": " + targets.size() + " target(s) " + targetList
                 + "; keys " + config.keyPrefix() + ":<target>:<id> on " + channel + " at " + redisNodes
                 + "; database " + Urls.withoutSecrets(databaseUrl) + databaseUser.map(u -> " as " + u).orElse("")
+                + " (pooler " + config.database().pooler().label() + ", up to " + connections + " connections)"
                 + "; events in batches of " + config.batch().size() + " (linger " + config.batch().linger().toMillis()
                 + " ms, " + config.batch().maxInFlight() + " in flight)"
                 + "; sweep " + sweep.cron().map(c -> "cron " + c).orElse("every " + sweep.every().toMillis() + " ms")

@@ -21,6 +21,7 @@ import dev.lethe.outbox.Outbox;
 import dev.lethe.schema.Migrations;
 import dev.lethe.sql.Target;
 import dev.lethe.store.DatabaseReady;
+import dev.lethe.store.PoolSettings;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.SweepSchedule;
 import io.quarkus.runtime.ShutdownEvent;
@@ -50,10 +51,12 @@ public class LetheService {
     private final Outbox outbox;
     private final DatabaseReady databaseReady;
     private final RedisReady redisReady;
+    private final PoolSettings poolSettings;
 
     public LetheService(Targets targets, Deletions deletions, ExpiredKeySubscriber subscriber, SweepSchedule sweeps,
             Ownership ownership, LetheMetrics metrics, LetheConfig config, Migrations migrations,
-            TargetPauses pauses, SweepRuns runs, Outbox outbox, DatabaseReady databaseReady, RedisReady redisReady) {
+            TargetPauses pauses, SweepRuns runs, Outbox outbox, DatabaseReady databaseReady, RedisReady redisReady,
+            PoolSettings poolSettings) {
         this.targets = targets;
         this.deletions = deletions;
         this.subscriber = subscriber;
@@ -67,6 +70,7 @@ public class LetheService {
         this.outbox = outbox;
         this.databaseReady = databaseReady;
         this.redisReady = redisReady;
+        this.poolSettings = poolSettings;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -92,7 +96,7 @@ public class LetheService {
                 quarkus.getOptionalValue("quarkus.application.version", String.class).orElse("unknown"),
                 config, targets.all(), subscriber.channel(), String.join(", ", subscriber.nodeStates().keySet()),
                 quarkus.getOptionalValue("quarkus.datasource.reactive.url", String.class).orElse("(none)"),
-                quarkus.getOptionalValue("quarkus.datasource.username", String.class)));
+                quarkus.getOptionalValue("quarkus.datasource.username", String.class), poolSettings.maxSize()));
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -13,9 +13,9 @@ import org.jboss.logging.Logger;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.AuthFailure;
 import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.store.Database;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
@@ -45,15 +45,15 @@ public class AdminAuth {
         }
     }
 
-    private final Pool pool;
+    private final Database database;
     private final ApiKeys keys;
     private final LetheMetrics metrics;
     private final Optional<byte[]> bootstrap;
     private final AuthFailures failures;
     private final RateLimitedLog rejected = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
 
-    public AdminAuth(Pool pool, ApiKeys keys, LetheMetrics metrics, LetheConfig config) {
-        this.pool = pool;
+    public AdminAuth(Database database, ApiKeys keys, LetheMetrics metrics, LetheConfig config) {
+        this.database = database;
         this.keys = keys;
         this.metrics = metrics;
         this.failures = new AuthFailures(config.admin().failuresPerMinute());
@@ -79,10 +79,10 @@ public class AdminAuth {
         }
         if (bootstrap.isPresent() && MessageDigest.isEqual(bootstrap.get(), hash.get())) {
             return scope == Scope.KEYS
-                    ? pool.withTransaction(connection -> action.apply(connection, new Caller(Optional.empty())))
+                    ? database.transaction(connection -> action.apply(connection, new Caller(Optional.empty())))
                     : unauthorized(client);
         }
-        return pool.withTransaction(connection -> keys.authenticate(connection, hash.get())
+        return database.transaction(connection -> keys.authenticate(connection, hash.get())
                 .chain(id -> id.isEmpty()
                         ? Uni.createFrom().<T>failure(new AdminErrors.Unauthorized())
                         : action.apply(connection, new Caller(id)).call(() -> keys.touch(connection, id.get()))))

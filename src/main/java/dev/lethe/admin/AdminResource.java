@@ -21,12 +21,12 @@ import dev.lethe.coordination.TargetPauses;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
 import dev.lethe.sweep.Backlog;
 import dev.lethe.sweep.SweepRuns;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -58,17 +58,17 @@ public class AdminResource {
     private final Backlog backlog;
     private final SweepRuns runs;
     private final LetheMetrics metrics;
-    private final Pool pool;
+    private final Database database;
 
     public AdminResource(AdminAuth auth, Targets targets, TargetPauses pauses, Backlog backlog, SweepRuns runs,
-            LetheMetrics metrics, Pool pool) {
+            LetheMetrics metrics, Database database) {
         this.auth = auth;
         this.targets = targets;
         this.pauses = pauses;
         this.backlog = backlog;
         this.runs = runs;
         this.metrics = metrics;
-        this.pool = pool;
+        this.database = database;
     }
 
     @GET
@@ -126,7 +126,7 @@ public class AdminResource {
     }
 
     private Uni<TargetSweep> wouldDelete(Target target) {
-        Uni<Long> alsoDue = pool.preparedQuery(target.sql().countAlsoDue()).execute(Tuple.of(backlog.limit()))
+        Uni<Long> alsoDue = database.execute(target.sql().countAlsoDue(), Tuple.of(backlog.limit()))
                 .map(rows -> rows.iterator().next().getLong(0));
         return backlog.measure(target).chain(measure -> alsoDue.map(extra -> new TargetSweep(target.name(),
                 (measure == null ? 0 : measure.rows()) + extra,

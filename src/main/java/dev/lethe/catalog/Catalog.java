@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.lethe.sql.QualifiedName;
+import dev.lethe.store.Database;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -41,14 +41,14 @@ final class Catalog {
     private static final String PARTIAL_INDEX_PREDICATES = "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i"
             + " WHERE i.indrelid = $1::int8::oid AND i.indisvalid AND i.indpred IS NOT NULL";
 
-    private final Pool pool;
+    private final Database database;
 
-    Catalog(Pool pool) {
-        this.pool = pool;
+    Catalog(Database database) {
+        this.database = database;
     }
 
     Uni<Optional<Relation>> relation(QualifiedName table) {
-        return pool.preparedQuery(RELATION).execute(Tuple.of(table.sql()))
+        return database.execute(RELATION, Tuple.of(table.sql()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
@@ -60,7 +60,7 @@ final class Catalog {
     }
 
     Uni<Map<String, Column>> columns(Relation relation, List<String> names) {
-        return pool.preparedQuery(COLUMNS).execute(Tuple.of(relation.oid(), names.toArray(String[]::new)))
+        return database.execute(COLUMNS, Tuple.of(relation.oid(), names.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Column> columns = new HashMap<>();
                     for (Row row : rows) {
@@ -72,7 +72,7 @@ final class Catalog {
     }
 
     Uni<Set<String>> leadingIndexColumns(Relation relation) {
-        return pool.preparedQuery(LEADING_INDEX_COLUMNS).execute(Tuple.of(relation.oid()))
+        return database.execute(LEADING_INDEX_COLUMNS, Tuple.of(relation.oid()))
                 .map(rows -> {
                     Set<String> columns = new TreeSet<>();
                     rows.forEach(row -> columns.add(row.getString(0)));
@@ -81,7 +81,7 @@ final class Catalog {
     }
 
     Uni<List<String>> partialIndexPredicates(Relation relation) {
-        return pool.preparedQuery(PARTIAL_INDEX_PREDICATES).execute(Tuple.of(relation.oid()))
+        return database.execute(PARTIAL_INDEX_PREDICATES, Tuple.of(relation.oid()))
                 .map(rows -> {
                     List<String> predicates = new java.util.ArrayList<>();
                     rows.forEach(row -> predicates.add(row.getString(0)));
@@ -90,16 +90,21 @@ final class Catalog {
     }
 
     Uni<Void> isKnownTimeZone(String zone) {
-        return pool.preparedQuery("SELECT now() AT TIME ZONE $1").execute(Tuple.of(zone)).replaceWithVoid();
+        return database.execute("SELECT now() AT TIME ZONE $1", Tuple.of(zone)).replaceWithVoid();
     }
 
     /** Plans and runs a statement that touches no row, to prove that trusted SQL from configuration is valid. */
     Uni<Void> check(String sql) {
-        return pool.query(sql).execute().replaceWithVoid();
+        return database.execute(sql).replaceWithVoid();
     }
 
-    /** Prepares a statement without running it. */
+    /**
+     * Prepares a statement without running it. With SQL's PREPARE inside a transaction, so that it works through a
+     * transaction pooler too, where a protocol-level prepare and its close could reach two server sessions.
+     */
     Uni<Void> prepare(String sql) {
-        return pool.withConnection(connection -> connection.prepare(sql).chain(statement -> statement.close()));
+        return database.transaction(connection -> connection.query("PREPARE lethe_check AS " + sql).execute()
+                .chain(() -> connection.query("DEALLOCATE lethe_check").execute()))
+                .replaceWithVoid();
     }
 }

@@ -14,8 +14,9 @@ import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.TableShape;
 import dev.lethe.sql.Target;
 import dev.lethe.sql.TargetStatements;
+import dev.lethe.sql.TimeZoneName;
+import dev.lethe.store.Database;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.pgclient.PgException;
 
 /**
@@ -41,8 +42,8 @@ final class TargetResolver {
     /**
      * @param announce whether deletions are announced on a stream (lethe.events.stream)
      */
-    TargetResolver(Pool pool, boolean announce) {
-        this.catalog = new Catalog(pool);
+    TargetResolver(Database database, boolean announce) {
+        this.catalog = new Catalog(database);
         this.indexes = new IndexAdvisor(catalog);
         this.announce = announce;
     }
@@ -101,12 +102,12 @@ final class TargetResolver {
             }
             idType = detected.get();
         }
-        String now;
+        Optional<TimeZoneName> zone;
         Uni<Void> zoneCheck = Uni.createFrom().voidItem();
         switch (expires.type()) {
-            case "timestamptz" -> now = "now()";
+            case "timestamptz" -> zone = Optional.empty();
             case "timestamp" -> {
-                now = config.timeZone().now();
+                zone = Optional.of(config.timeZone());
                 zoneCheck = catalog.isKnownTimeZone(config.timeZone().name())
                         .onFailure(PgException.class).transform(e -> new Problem(property + ".time-zone="
                                 + config.timeZone() + " is not a time zone PostgreSQL knows"));
@@ -118,7 +119,7 @@ final class TargetResolver {
         }
         TableShape shape = new TableShape(QualifiedName.of(relation.schema(), relation.name()),
                 new Identifier(config.idColumn()), new Identifier(config.expiresColumn()),
-                now, config.guard(), config.alsoDueWhen(), relation.partitioned());
+                zone, config.guard(), config.alsoDueWhen(), relation.partitioned());
         String name = property.substring(PREFIX.length());
         boolean announced = announce && !BuiltInTargets.isBuiltIn(name);
         return zoneCheck

@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import io.quarkus.runtime.configuration.ConfigurationException;
-import io.vertx.mutiny.sqlclient.Pool;
 
 /**
  * The configured targets, resolved against the catalog once at startup, before Lethe's own schema is touched.
@@ -32,9 +32,9 @@ public class Targets {
     private volatile Map<String, Target> byName = Map.of();
     private volatile Map<String, LetheConfig.TargetSweep> sweeps = Map.of();
 
-    public Targets(LetheConfig config, Pool pool) {
+    public Targets(LetheConfig config, Database database) {
         this.config = config;
-        this.resolver = new TargetResolver(pool, config.events().stream().isPresent());
+        this.resolver = new TargetResolver(database, config.events().stream().isPresent());
     }
 
     /**

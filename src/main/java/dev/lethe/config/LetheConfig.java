@@ -277,11 +277,28 @@ public interface LetheConfig {
     }
 
     interface Database {
-        /** Server-side limit for every statement Lethe runs, so that no batch holds its locks for long. */
+        /**
+         * What sits between Lethe and PostgreSQL: none (a direct connection), session or transaction (the pool mode
+         * of PgBouncer, Supavisor or a hosted pooler). It picks the client settings that are safe there.
+         */
+        @WithDefault("none")
+        PoolerMode pooler();
+
+        /**
+         * Server-side limit of every statement Lethe runs (set in its transaction, so it holds through any pooler),
+         * so that no batch holds its locks for long; a statement with no answer at all within this plus
+         * {@link dev.lethe.config.LetheConfig.Database#deadlineMargin()} is abandoned on the client side and its
+         * connection replaced.
+         */
         @WithDefault("5s")
         @DurationMin(millis = 100)
         @DurationMax(minutes = 10)
         Duration statementTimeout();
+
+        /** How much longer than the statement timeout the client waits for an answer before it gives up. */
+        @WithDefault("2s")
+        @DurationMin(millis = 100)
+        Duration deadlineMargin();
 
         /** How long startup waits for PostgreSQL to answer before it gives up. */
         @WithDefault("60s")

@@ -1,9 +1,13 @@
 package dev.lethe.coordination;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,14 +18,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.LetheSchema;
+import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
-import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
-import io.quarkus.scheduler.Scheduler;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -29,38 +32,79 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * With several replicas every one receives every event, so without an owner each row would be deleted, or tried,
  * once per replica.
  * <p>
- * It uses what every deployment has: PostgreSQL advisory locks on one session of each instance. Every instance
- * holds a shared membership lock, so each can count the live instances; each target is an exclusive lock. At every
- * tick an instance takes free targets up to its fair share (targets / instances, rounded up) and gives back what it
- * holds beyond it. When an instance dies its session ends, its locks go with it, and the others take its targets at
- * their next tick, sweeping each at once for whatever fell due meanwhile. Owning is an optimisation, never a safety
- * condition: PostgreSQL decides in every statement what is due.
+ * Ownership is a lease in {@code lethe.leases}, on the database's clock, renewed at every
+ * lethe.coordination.interval and lasting two intervals. A lease needs nothing from a server session, so it works
+ * the same through any connection pooler. At every tick an instance renews what it holds, takes free or expired
+ * leases up to its fair share (targets / live instances, rounded up) and hands back what it holds beyond it. An
+ * instance that dies, or loses its link to the database, stops renewing: it stops acting on its own before its
+ * leases end (it counts them from when it asked for them, which is never later than the database's clock), and the
+ * others take them over when they end, which at most two intervals after its last renewal. Owning is an
+ * optimisation, never a safety condition: PostgreSQL decides in every statement what is due.
  */
 @ApplicationScoped
 public class Ownership {
 
     private static final Logger LOG = Logger.getLogger(Ownership.class);
 
-    private static final String MEMBER_COUNT = "SELECT count(*)::int4 FROM pg_locks WHERE locktype = 'advisory'"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " AND classid = $1::int8::oid AND objid = $2::int8::oid AND objsubid = 2 AND granted";
+    /** Live instances other than this one, and the leases of this instance's targets. */
+    private static final String HEARTBEAT = LetheSchema.sql("""
+            /* lethe:coordination:heartbeat */
+            WITH me AS (
+              INSERT INTO {instances} (id, host, expires_at) VALUES ($1, $2, now() + $3::int8 * interval '1 millisecond')
+              ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at),
+            forgotten AS (
+              DELETE FROM {instances} WHERE expires_at < now() - interval '1 hour')
+            SELECT (SELECT count(*) FROM {instances} WHERE expires_at > now() AND id <> $1)::int4,
+                   l.target, l.owner, EXTRACT(EPOCH FROM (l.expires_at - now()))::float8
+            FROM {leases} l
+            WHERE l.target = ANY($4::text[])""");
 
-    private final Pool pool;
-    private final Scheduler scheduler;
-    private final LetheConfig config;
+    /** Hands back {@code $3}, then renews or takes {@code $2} where this instance holds them or nobody does. */
+    private static final String CLAIM = LetheSchema.sql("""
+            /* lethe:coordination:claim */
+            WITH released AS (
+              UPDATE {leases} SET owner = NULL, expires_at = now()
+              WHERE target = ANY($3::text[]) AND owner = $1)
+            UPDATE {leases}
+            SET owner = $1, expires_at = now() + $4::int8 * interval '1 millisecond',
+                acquired_at = CASE WHEN owner = $1 THEN acquired_at ELSE now() END
+            WHERE target = ANY($2::text[]) AND (owner = $1 OR owner IS NULL OR expires_at <= now())
+            RETURNING target""");
+
+    private static final String CREATE_LEASES = LetheSchema.sql(
+            "INSERT INTO {leases} (target) SELECT unnest($1::text[]) ON CONFLICT (target) DO NOTHING");
+
+    private static final String RESIGN = LetheSchema.sql("""
+            /* lethe:coordination:resign */
+            WITH released AS (
+              UPDATE {leases} SET owner = NULL, expires_at = now() WHERE owner = $1)
+            DELETE FROM {instances} WHERE id = $1""");
+
+    /** A lease is counted as this instance's until this much before it ends, for clock drift and late answers. */
+    private static final double SAFETY = 0.1;
+
+    private final Database database;
+    private final Vertx vertx;
+    private final Duration interval;
+    private final Duration lease;
     private final String instance = UUID.randomUUID().toString();
-    private final Set<String> owned = ConcurrentHashMap.newKeySet();
+    private final String host = host();
+    /** Owned targets, and when (System.nanoTime()) this instance stops counting each as its own. */
+    private final Map<String, Long> owned = new ConcurrentHashMap<>();
     private final RateLimitedLog lost = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
     private List<String> targets = List.of();
+    private String[] targetArray = new String[0];
     private Consumer<String> onAcquired = target -> { };
-    private SqlConnection session;
     private volatile int members;
-    private boolean stopped;
+    private volatile long lastHeartbeatNanos = System.nanoTime() - Long.MAX_VALUE / 2;
+    private volatile boolean stopped;
+    private long timer = -1;
 
-    public Ownership(Pool pool, Scheduler scheduler, LetheConfig config) {
-        this.pool = pool;
-        this.scheduler = scheduler;
-        this.config = config;
+    public Ownership(Database database, Vertx vertx, LetheConfig config) {
+        this.database = database;
+        this.vertx = vertx;
+        this.interval = config.coordination().interval();
+        this.lease = interval.multipliedBy(2);
     }
 
     /**
@@ -70,130 +114,153 @@ public class Ownership {
      */
     public void start(Collection<String> names, Consumer<String> onAcquired) {
         this.targets = names.stream().sorted().toList();
+        this.targetArray = targets.toArray(String[]::new);
         this.onAcquired = onAcquired;
-        tick().await().atMost(config.database().startupWait());
-        scheduler.newJob("lethe-ownership")
-                .setInterval(config.coordination().interval().toString())
-                .setConcurrentExecution(ConcurrentExecution.SKIP)
-                .setAsyncTask(execution -> tick())
-                .schedule();
+        database.execute(CREATE_LEASES, Tuple.of((Object) targetArray)).await().atMost(database.deadline());
+        tick().await().atMost(database.deadline().multipliedBy(2));
+        scheduleTick(interval);
     }
 
     public boolean owns(String target) {
-        return owned.contains(target);
+        Long until = owned.get(target);
+        return until != null && until - System.nanoTime() > 0;
     }
 
-    /** Live instances as of the last tick (0 while this one has no session). */
+    /** Live instances as of the last heartbeat; 0 when this instance has not heard from the database lately. */
     public int members() {
-        return members;
+        return System.nanoTime() - lastHeartbeatNanos < lease.toNanos() ? members : 0;
     }
 
-    /** Gives up every target at once, as at shutdown, so that the other instances take them at their next tick. */
-    public synchronized void resign() {
+    /** Gives up every target at once, at shutdown, so that the other instances take them at their next tick. */
+    public void resign() {
         stopped = true;
-        owned.clear();
-        if (session != null) {
-            session.closeAndForget();
-            session = null;
-        }
-        members = 0;
-    }
-
-    Uni<Void> tick() {
-        return session()
-                .chain(connection -> connection.preparedQuery(MEMBER_COUNT).execute(Tuple.of(AdvisoryLocks.CLASS, AdvisoryLocks.MEMBERS))
-                        .map(rows -> rows.iterator().next().getInteger(0))
-                        .chain(count -> rebalance(connection, count)))
-                .onFailure().recoverWithItem(failure -> {
-                    if (!stopped) {
-                        lost.log("Lost the coordination session (%s); this instance owns no target until it is back",
-                                Failures.describe(failure));
-                    }
-                    drop();
-                    return null;
-                });
-    }
-
-    private Uni<Void> rebalance(SqlConnection connection, int count) {
-        members = count;
-        int fair = count == 0 ? targets.size() : (targets.size() + count - 1) / count;
-        List<String> extra = owned.stream().sorted().skip(fair).toList();
-        List<String> candidates = new ArrayList<>();
-        if (owned.size() < fair) {
-            // Start the scan at a place of its own, so that instances starting together spread the targets.
-            int offset = Math.floorMod(instance.hashCode(), Math.max(1, targets.size()));
-            for (int i = 0; i < targets.size(); i++) {
-                String target = targets.get((offset + i) % targets.size());
-                if (!owned.contains(target)) {
-                    candidates.add(target);
-                }
+        synchronized (this) {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
             }
         }
-        Uni<Void> release = Multi.createFrom().iterable(extra)
-                .onItem().transformToUniAndConcatenate(target -> connection
-                        .preparedQuery("SELECT pg_advisory_unlock($1, $2)").execute(Tuple.of(AdvisoryLocks.CLASS, AdvisoryLocks.target(target)))
-                        .invoke(() -> {
-                            owned.remove(target);
-                            LOG.infof("Handed %s over: %d instances share %d targets", target, count, targets.size());
-                        }))
-                .collect().last().replaceWithVoid();
-        return release.chain(() -> acquire(connection, candidates, fair, count));
-    }
-
-    private Uni<Void> acquire(SqlConnection connection, List<String> candidates, int fair, int count) {
-        List<String> taken = new ArrayList<>();
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String target : candidates) {
-            chain = chain.chain(() -> owned.size() >= fair ? Uni.createFrom().voidItem()
-                    : connection.preparedQuery("SELECT pg_try_advisory_lock($1, $2)")
-                            .execute(Tuple.of(AdvisoryLocks.CLASS, AdvisoryLocks.target(target)))
-                            .invoke(rows -> {
-                                if (rows.iterator().next().getBoolean(0)) {
-                                    owned.add(target);
-                                    taken.add(target);
-                                }
-                            }).replaceWithVoid());
+        owned.clear();
+        try {
+            database.execute(RESIGN, Tuple.of(instance), interval).await().atMost(interval.plusSeconds(1));
+        } catch (RuntimeException e) {
+            LOG.debugf("Could not hand the leases back (%s); they end by themselves within %d ms",
+                    Failures.describe(e), lease.toMillis());
         }
-        return chain.invoke(() -> taken.forEach(target -> {
-            LOG.infof("This instance now owns %s (%d instances, %d targets)", target, count, targets.size());
-            onAcquired.accept(target);
-        }));
     }
 
-    private synchronized Uni<SqlConnection> session() {
+    private synchronized void scheduleTick(Duration delay) {
+        if (!stopped) {
+            timer = vertx.setTimer(Math.max(1, delay.toMillis()),
+                    id -> tick().subscribe().with(this::scheduleTick, failure -> scheduleTick(interval)));
+        }
+    }
+
+    /** One tick; completes with the delay until the next one. Every statement is bounded by one interval. */
+    Uni<Duration> tick() {
         if (stopped) {
-            return Uni.createFrom().failure(new IllegalStateException("resigned"));
+            return Uni.createFrom().item(interval);
         }
-        if (session != null) {
-            return Uni.createFrom().item(session);
-        }
-        return pool.getConnection().chain(connection -> connection
-                .preparedQuery("SELECT pg_advisory_lock_shared($1, $2)").execute(Tuple.of(AdvisoryLocks.CLASS, AdvisoryLocks.MEMBERS))
-                .replaceWith(connection)
-                .onFailure().call(connection::close))
-                .invoke(connection -> {
-                    synchronized (this) {
-                        session = connection;
+        long sentNanos = System.nanoTime();
+        return database.execute(HEARTBEAT, Tuple.of(instance, host, lease.toMillis(), targetArray), interval)
+                .chain(rows -> {
+                    lastHeartbeatNanos = System.nanoTime();
+                    Map<String, Lease> leases = new HashMap<>();
+                    int others = 0;
+                    for (Row row : rows) {
+                        others = row.getInteger(0);
+                        leases.put(row.getString(1), new Lease(row.getString(2), row.getDouble(3)));
                     }
-                    connection.closeHandler(() -> closed(connection));
+                    members = others + 1;
+                    return rebalance(leases, others + 1, sentNanos);
+                })
+                .onFailure().recoverWithItem(failure -> {
+                    if (!stopped) {
+                        lost.log("Cannot renew this instance's leases (%s); it stops acting on %s before they end,"
+                                + " and the other instances take them over", Failures.describe(failure),
+                                owned.isEmpty() ? "no target" : owned.keySet());
+                    }
+                    return interval;
                 });
     }
 
-    private synchronized void closed(SqlConnection connection) {
-        if (connection == session) {
-            drop();
+    /** A target's lease as the heartbeat read it: its owner, and seconds until it ends. */
+    private record Lease(String owner, double secondsLeft) {
+        boolean free() {
+            return owner == null || secondsLeft <= 0;
         }
     }
 
-    private synchronized void drop() {
-        if (!owned.isEmpty() && !stopped) {
-            LOG.warnf("Released %s with the coordination session; the other instances take them over", owned);
+    private Uni<Duration> rebalance(Map<String, Lease> leases, int count, long sentNanos) {
+        int fair = (targets.size() + count - 1) / count;
+        List<String> mine = new ArrayList<>();
+        for (String target : targets) {
+            Lease current = leases.get(target);
+            if (current != null && instance.equals(current.owner()) && current.secondsLeft() > 0) {
+                mine.add(target);
+            }
         }
-        owned.clear();
-        members = 0;
-        if (session != null) {
-            session.closeAndForget();
-            session = null;
+        List<String> keep = mine.stream().limit(fair).toList();
+        List<String> handBack = mine.stream().skip(fair).toList();
+        List<String> claim = new ArrayList<>(keep);
+        double soonestSeconds = interval.toNanos() / 1e9;
+        // Start the scan at a place of this instance's own, so that instances starting together spread the targets.
+        int offset = Math.floorMod(instance.hashCode(), Math.max(1, targets.size()));
+        for (int i = 0; i < targets.size() && claim.size() < fair; i++) {
+            String target = targets.get((offset + i) % targets.size());
+            Lease current = leases.get(target);
+            if (claim.contains(target) || current == null) {
+                continue;
+            }
+            if (current.free()) {
+                claim.add(target);
+            } else if (!instance.equals(current.owner())) {
+                soonestSeconds = Math.min(soonestSeconds, current.secondsLeft());
+            }
+        }
+        // Look again the moment a lease this instance could take ends, not up to an interval later.
+        Duration next = Duration.ofNanos(Math.max(1_000_000L, (long) (soonestSeconds * 1e9) + 20_000_000L));
+        long claimNanos = System.nanoTime();
+        return database.execute(CLAIM, Tuple.of(instance, claim.toArray(String[]::new),
+                handBack.toArray(String[]::new), lease.toMillis()), interval)
+                .map(rows -> {
+                    long until = claimNanos + (long) (lease.toNanos() * (1 - SAFETY));
+                    Set<String> granted = ConcurrentHashMap.newKeySet();
+                    rows.forEach(row -> granted.add(row.getString(0)));
+                    settle(granted, handBack, until, count);
+                    return next.compareTo(interval) < 0 ? next : interval;
+                });
+    }
+
+    private void settle(Set<String> granted, List<String> handedBack, long until, int count) {
+        for (String target : handedBack) {
+            if (owned.remove(target) != null) {
+                LOG.infof("Handed %s over: %d instances share %d targets", target, count, targets.size());
+            }
+        }
+        for (String target : List.copyOf(owned.keySet())) {
+            if (!granted.contains(target)) {
+                owned.remove(target);
+                LOG.warnf("Lost the lease of %s to another instance", target);
+            }
+        }
+        for (String target : granted) {
+            Long before = owned.put(target, until);
+            if (before == null || before - System.nanoTime() <= 0) {
+                LOG.infof("This instance now owns %s (%d instances, %d targets)", target, count, targets.size());
+                onAcquired.accept(target);
+            }
+        }
+    }
+
+    private static String host() {
+        String name = System.getenv("HOSTNAME");
+        if (name != null && !name.isBlank()) {
+            return name;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "unknown";
         }
     }
 }

@@ -12,11 +12,11 @@ import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.LetheSchema;
+import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -43,13 +43,13 @@ public class TargetPauses {
             ON CONFLICT (target) DO UPDATE
             SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by""");
 
-    private final Pool pool;
+    private final Database database;
     private final Scheduler scheduler;
     private final LetheConfig config;
     private volatile Set<String> paused = Set.of();
 
-    public TargetPauses(Pool pool, Scheduler scheduler, LetheConfig config) {
-        this.pool = pool;
+    public TargetPauses(Database database, Scheduler scheduler, LetheConfig config) {
+        this.database = database;
         this.scheduler = scheduler;
         this.config = config;
     }
@@ -69,7 +69,7 @@ public class TargetPauses {
     }
 
     Uni<Void> refresh() {
-        return pool.query(PAUSED).execute()
+        return database.execute(PAUSED)
                 .invoke(rows -> {
                     Set<String> now = new HashSet<>();
                     rows.forEach(row -> now.add(row.getString(0)));

@@ -19,11 +19,11 @@ import dev.lethe.metrics.LetheMetrics.DeletionMeters;
 import dev.lethe.metrics.Operation;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
 import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -38,15 +38,15 @@ public class BatchDeleter {
 
     private static final Logger LOG = Logger.getLogger(BatchDeleter.class);
 
-    private final Pool pool;
+    private final Database database;
     private final LetheMetrics metrics;
     private final Duration backoff;
     private final int retries;
     private final double horizonSeconds;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(10));
 
-    public BatchDeleter(Pool pool, LetheMetrics metrics, LetheConfig config) {
-        this.pool = pool;
+    public BatchDeleter(Database database, LetheMetrics metrics, LetheConfig config) {
+        this.database = database;
         this.metrics = metrics;
         this.backoff = config.batch().retryBackoff();
         this.retries = config.batch().retries();
@@ -58,7 +58,7 @@ public class BatchDeleter {
         return retrying(Uni.createFrom().deferred(() -> {
             startedNanos.set(System.nanoTime());
             String statement = source == Source.EVENT ? target.sql().deleteEventIds() : target.sql().deleteDueIds();
-            return pool.preparedQuery(statement).execute(Tuple.of((Object) ids));
+            return database.execute(statement, Tuple.of((Object) ids));
         }))
                 .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))
                 .onFailure().recoverWithItem(failure -> {
@@ -91,7 +91,7 @@ public class BatchDeleter {
         Object[] rest = remaining.toArray(target.idType().newArray(0));
         double secondsSinceDelete = (System.nanoTime() - startedNanos) / 1e9;
         List<Object> deleted = List.copyOf(gone);
-        return retrying(pool.preparedQuery(target.sql().inspectByIds()).execute(Tuple.of((Object) rest)))
+        return retrying(database.execute(target.sql().inspectByIds(), Tuple.of((Object) rest)))
                 .map(found -> classify(target, deleted, rest, found, horizonSeconds, secondsSinceDelete))
                 .onFailure().recoverWithItem(failure -> {
                     metrics.databaseError(target.name(), Operation.INSPECT);

@@ -15,6 +15,7 @@ import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.OutboxMeters;
 import dev.lethe.sql.OutboxKind;
+import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -23,7 +24,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.redis.client.Redis;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -51,10 +51,10 @@ public class Outbox {
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(60));
 
     /** @param s3 resolved only with a bucket, so that a service without files needs no S3 settings */
-    public Outbox(LetheConfig config, Pool pool, Vertx vertx, Scheduler scheduler, LetheMetrics metrics,
+    public Outbox(LetheConfig config, Database database, Vertx vertx, Scheduler scheduler, LetheMetrics metrics,
             Instance<S3Client> s3, Redis redis) {
         this.config = config;
-        this.store = new OutboxStore(pool);
+        this.store = new OutboxStore(database);
         this.vertx = vertx;
         this.scheduler = scheduler;
         this.metrics = metrics;

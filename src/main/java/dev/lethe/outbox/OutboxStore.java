@@ -8,8 +8,8 @@ import java.util.Optional;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.LetheSchema;
 import dev.lethe.sql.OutboxKind;
+import dev.lethe.store.Database;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -58,15 +58,15 @@ final class OutboxStore {
             SELECT (SELECT count(*) FROM (SELECT 1 FROM {outbox} WHERE kind = $1 LIMIT $2) due)::int8,
                    COALESCE(EXTRACT(EPOCH FROM now() - (SELECT min(deleted_at) FROM {outbox} WHERE kind = $1))::float8, 0)""");
 
-    private final Pool pool;
+    private final Database database;
 
-    OutboxStore(Pool pool) {
-        this.pool = pool;
+    OutboxStore(Database database) {
+        this.database = database;
     }
 
     /** Up to {@code limit} rows of a kind that are ready, hidden from every other claim for {@code lease}. */
     Uni<List<OutboxEntry>> claim(OutboxKind kind, int limit, Duration lease) {
-        return pool.preparedQuery(CLAIM).execute(Tuple.of(kind.label(), limit, lease.toMillis()))
+        return database.execute(CLAIM, Tuple.of(kind.label(), limit, lease.toMillis()))
                 .map(rows -> {
                     List<OutboxEntry> entries = new ArrayList<>(rows.size());
                     for (Row row : rows) {
@@ -85,12 +85,12 @@ final class OutboxStore {
      */
     Uni<Integer> settle(Delivery delivery, LetheConfig.Outbox config) {
         Uni<Void> delivered = delivery.delivered().isEmpty() ? Uni.createFrom().voidItem()
-                : pool.preparedQuery(DELIVERED).execute(Tuple.of(delivery.delivered().toArray(Long[]::new)))
+                : database.execute(DELIVERED, Tuple.of(delivery.delivered().toArray(Long[]::new)))
                         .replaceWithVoid();
         if (delivery.failed().isEmpty()) {
             return delivered.replaceWith(0);
         }
-        return delivered.chain(() -> pool.preparedQuery(FAILED).execute(Tuple.tuple(List.of(
+        return delivered.chain(() -> database.execute(FAILED, Tuple.tuple(List.of(
                 delivery.failed().toArray(Long[]::new), config.retryMinBackoff().toMillis(),
                 config.retryMaxBackoff().toMillis(), delivery.error().orElseThrow(), config.maxAttempts()))))
                 .map(rows -> {
@@ -104,7 +104,7 @@ final class OutboxStore {
 
     /** How many rows of a kind wait (up to {@code limit}), and how long ago the oldest one's deletion committed. */
     Uni<Measure> measure(OutboxKind kind, int limit) {
-        return pool.preparedQuery(MEASURE).execute(Tuple.of(kind.label(), limit))
+        return database.execute(MEASURE, Tuple.of(kind.label(), limit))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     return new Measure(row.getLong(0), row.getDouble(1));

@@ -11,17 +11,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.coordination.AdvisoryLocks;
 import dev.lethe.sql.LetheSchema;
+import dev.lethe.store.Database;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Lethe's own schema ({@code lethe}: API keys, target pauses, the outbox), created and upgraded from the scripts in
- * db/lethe/ at startup, one transaction per script, under an advisory lock so that replicas starting together do
- * not race. Where the service may not run DDL, it only checks that a DBA has applied them.
+ * Lethe's own schema ({@code lethe}: API keys, target pauses, the outbox, the leases), created and upgraded from the
+ * scripts in db/lethe/ at startup, one transaction per script, under a transaction-scoped advisory lock so that
+ * replicas starting together do not race (it holds through a transaction pooler too). Where the service may not run
+ * DDL, it only checks that a DBA has applied them.
  */
 @ApplicationScoped
 public class Migrations {
@@ -29,22 +29,25 @@ public class Migrations {
     private static final Logger LOG = Logger.getLogger(Migrations.class);
 
     /** The scripts, in order; each records its own version in lethe.schema_version. */
-    static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql", "db/lethe/V2__outbox.sql");
+    static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql", "db/lethe/V2__outbox.sql",
+            "db/lethe/V3__coordination.sql");
     private static final String EXISTS = LetheSchema.sql("SELECT to_regclass('{schema_version}') IS NOT NULL");
     private static final String VERSION = LetheSchema.sql("SELECT COALESCE(max(version), 0) FROM {schema_version}");
+    /** The advisory lock taken while upgrading: "LETH" and -1, in a key space no application uses. */
+    private static final String LOCK = "SELECT pg_advisory_xact_lock(1279611976, -1)";
 
-    private final Pool pool;
+    private final Database database;
     private final LetheConfig config;
 
-    public Migrations(Pool pool, LetheConfig config) {
-        this.pool = pool;
+    public Migrations(Database database, LetheConfig config) {
+        this.database = database;
         this.config = config;
     }
 
     /** Blocks until the schema is current; call from the startup thread. */
     public void ensure(Duration timeout) {
         if (!config.migrations().apply()) {
-            int version = pool.withConnection(Migrations::version).await().atMost(timeout);
+            int version = database.transaction(timeout, Migrations::version).await().indefinitely();
             if (version < SCRIPTS.size()) {
                 throw new ConfigurationException("Lethe cannot start: its schema is at version " + version
                         + " and this release needs " + SCRIPTS.size() + ". Apply " + String.join(", ",
@@ -56,8 +59,8 @@ public class Migrations {
         for (int index = 0; index < SCRIPTS.size(); index++) {
             int version = index + 1;
             String script = SCRIPTS.get(index);
-            boolean applied = pool.withTransaction(connection -> apply(connection, version, script))
-                    .await().atMost(timeout);
+            boolean applied = database.transaction(timeout, connection -> apply(connection, version, script))
+                    .await().indefinitely();
             if (applied) {
                 LOG.infof("Applied %s to Lethe's schema", script);
             }
@@ -65,8 +68,7 @@ public class Migrations {
     }
 
     private static Uni<Boolean> apply(SqlConnection connection, int version, String script) {
-        return connection.query("SELECT pg_advisory_xact_lock(" + AdvisoryLocks.CLASS + ", " + AdvisoryLocks.MIGRATIONS
-                + ")").execute()
+        return connection.query(LOCK).execute()
                 .chain(() -> version(connection))
                 .chain(current -> {
                     if (current >= version) {

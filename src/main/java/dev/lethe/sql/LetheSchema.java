@@ -13,12 +13,16 @@ public final class LetheSchema {
     public static final String API_KEYS = SCHEMA + ".api_keys";
     public static final String TARGET_STATE = SCHEMA + ".target_state";
     public static final String OUTBOX = SCHEMA + ".outbox";
+    public static final String INSTANCES = SCHEMA + ".instances";
+    public static final String LEASES = SCHEMA + ".leases";
 
     private static final Map<String, String> NAMES = Map.of(
             "schema_version", SCHEMA_VERSION,
             "api_keys", API_KEYS,
             "target_state", TARGET_STATE,
-            "outbox", OUTBOX);
+            "outbox", OUTBOX,
+            "instances", INSTANCES,
+            "leases", LEASES);
 
     private LetheSchema() {
     }

@@ -6,20 +6,26 @@ import java.util.Optional;
  * A target's table as resolved against the catalog, and the conditions its statements are made of.
  *
  * @param table the schema-qualified table
- * @param now SQL for the database's now() in the expiry column's type
+ * @param zone for a {@code timestamp without time zone} expiry column, the zone it is written in; empty for
+ *        {@code timestamptz}
  * @param guard trusted predicate a row must satisfy to be deleted
  * @param alsoDueWhen trusted predicate that makes a row due whatever its expiry
  * @param partitioned whether the table is partitioned, so that a row's ctid does not identify it
  */
-public record TableShape(QualifiedName table, Identifier idColumn, Identifier expiresColumn, String now,
+public record TableShape(QualifiedName table, Identifier idColumn, Identifier expiresColumn, Optional<TimeZoneName> zone,
         Optional<String> guard, Optional<String> alsoDueWhen, boolean partitioned) {
 
     public TableShape {
-        if (table.schema().isEmpty() || now.isBlank()) {
-            throw new IllegalArgumentException("a table shape needs a schema-qualified table and now()");
+        if (table.schema().isEmpty()) {
+            throw new IllegalArgumentException("a table shape needs a schema-qualified table");
         }
         guard = guard.map(String::trim).filter(g -> !g.isEmpty());
         alsoDueWhen = alsoDueWhen.map(String::trim).filter(g -> !g.isEmpty());
+    }
+
+    /** The database's now() in the expiry column's type. */
+    public String now() {
+        return zone.map(TimeZoneName::now).orElse("now()");
     }
 
     /** The table as people read it: {@code public.Message}. */
@@ -38,7 +44,7 @@ public record TableShape(QualifiedName table, Identifier idColumn, Identifier ex
 
     /** The expiry has passed, by the database's clock (NULL never passes). */
     String expired() {
-        return expiresColumn + " <= " + now;
+        return expiresColumn + " <= " + now();
     }
 
     /** Due: expired, or matching the extra due condition. */
@@ -48,11 +54,11 @@ public record TableShape(QualifiedName table, Identifier idColumn, Identifier ex
 
     /** Seconds from the expiry to now(); negative when not expired, -1 when there is no expiry. */
     String lagSeconds() {
-        return "COALESCE(EXTRACT(EPOCH FROM (" + now + " - " + expiresColumn + "))::float8, -1)";
+        return "COALESCE(EXTRACT(EPOCH FROM (" + now() + " - " + expiresColumn + "))::float8, -1)";
     }
 
     /** Seconds from now() to the expiry; negative when expired, NULL when there is no expiry. */
     String secondsUntilDue() {
-        return "EXTRACT(EPOCH FROM (" + expiresColumn + " - " + now + "))::float8";
+        return "EXTRACT(EPOCH FROM (" + expiresColumn + " - " + now() + "))::float8";
     }
 }

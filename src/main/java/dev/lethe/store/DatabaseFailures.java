@@ -23,6 +23,19 @@ public final class DatabaseFailures {
         return true;
     };
 
+    /**
+     * PostgreSQL did not answer at all: a lost or refused connection, a deadline passed, the server shutting down or
+     * not accepting connections. An error PostgreSQL answered with (a lock conflict, a statement timeout) is not.
+     */
+    public static final Predicate<Throwable> IS_UNREACHABLE = failure -> {
+        if (failure instanceof PgException pg) {
+            String state = pg.getSqlState();
+            return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                    || state.equals("57P03"));
+        }
+        return true;
+    };
+
     private DatabaseFailures() {
     }
 

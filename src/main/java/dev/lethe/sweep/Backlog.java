@@ -9,10 +9,10 @@ import org.jboss.logging.Logger;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.Operation;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -29,14 +29,14 @@ public class Backlog {
     public record Measure(long rows, double oldestSeconds) {
     }
 
-    private final Pool pool;
+    private final Database database;
     private final LetheMetrics metrics;
     private final int limit;
     private final Map<String, Measure> last = new ConcurrentHashMap<>();
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(60));
 
-    public Backlog(Pool pool, LetheMetrics metrics, int limit) {
-        this.pool = pool;
+    public Backlog(Database database, LetheMetrics metrics, int limit) {
+        this.database = database;
         this.metrics = metrics;
         this.limit = limit;
     }
@@ -49,7 +49,7 @@ public class Backlog {
     }
 
     public Uni<Measure> measure(Target target) {
-        return pool.preparedQuery(target.sql().backlog()).execute(Tuple.of(limit))
+        return database.execute(target.sql().backlog(), Tuple.of(limit))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     Measure measure = new Measure(row.getLong(0), row.getDouble(1));

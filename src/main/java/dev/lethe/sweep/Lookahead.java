@@ -9,10 +9,10 @@ import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.Operation;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
@@ -25,7 +25,7 @@ public class Lookahead {
 
     private static final Logger LOG = Logger.getLogger(Lookahead.class);
 
-    private final Pool pool;
+    private final Database database;
     private final Deletions deletions;
     private final LetheMetrics metrics;
     private final Duration window;
@@ -33,8 +33,8 @@ public class Lookahead {
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
     private final RateLimitedLog full = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(60));
 
-    public Lookahead(Pool pool, Deletions deletions, LetheMetrics metrics, Duration window, int limit) {
-        this.pool = pool;
+    public Lookahead(Database database, Deletions deletions, LetheMetrics metrics, Duration window, int limit) {
+        this.database = database;
         this.deletions = deletions;
         this.metrics = metrics;
         this.window = window;
@@ -47,7 +47,7 @@ public class Lookahead {
 
     /** Schedules the rows falling due soon; completes with how many it handed over. */
     public Uni<Integer> schedule(Target target) {
-        return pool.preparedQuery(target.sql().lookahead()).execute(Tuple.of(window.toMillis(), limit))
+        return database.execute(target.sql().lookahead(), Tuple.of(window.toMillis(), limit))
                 .map(rows -> {
                     int refused = 0;
                     for (Row row : rows) {

@@ -6,7 +6,7 @@ import jakarta.inject.Singleton;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.delete.Deletions;
 import dev.lethe.metrics.LetheMetrics;
-import io.vertx.mutiny.sqlclient.Pool;
+import dev.lethe.store.Database;
 
 /** Builds the sweep's parts from configuration; they are plain classes so that tests can build them on any pool. */
 @Singleton
@@ -14,19 +14,19 @@ public class SweepParts {
 
     @Produces
     @Singleton
-    Sweeper sweeper(Pool pool, LetheMetrics metrics, LetheConfig config) {
-        return new Sweeper(pool, metrics, config.batch().retryBackoff(), config.batch().retries());
+    Sweeper sweeper(Database database, LetheMetrics metrics, LetheConfig config) {
+        return new Sweeper(database, metrics, config.batch().retryBackoff(), config.batch().retries());
     }
 
     @Produces
     @Singleton
-    Lookahead lookahead(Pool pool, Deletions deletions, LetheMetrics metrics, LetheConfig config) {
-        return new Lookahead(pool, deletions, metrics, config.sweep().lookahead(), config.sweep().lookaheadLimit());
+    Lookahead lookahead(Database database, Deletions deletions, LetheMetrics metrics, LetheConfig config) {
+        return new Lookahead(database, deletions, metrics, config.sweep().lookahead(), config.sweep().lookaheadLimit());
     }
 
     @Produces
     @Singleton
-    Backlog backlog(Pool pool, LetheMetrics metrics, LetheConfig config) {
-        return new Backlog(pool, metrics, config.sweep().backlogLimit());
+    Backlog backlog(Database database, LetheMetrics metrics, LetheConfig config) {
+        return new Backlog(database, metrics, config.sweep().backlogLimit());
     }
 }

@@ -13,11 +13,13 @@ import dev.lethe.metrics.Operation;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
 import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -32,14 +34,14 @@ public class Sweeper {
 
     private static final Logger LOG = Logger.getLogger(Sweeper.class);
 
-    private final Pool pool;
+    private final Database database;
     private final LetheMetrics metrics;
     private final Duration retryBackoff;
     private final int retries;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
 
-    public Sweeper(Pool pool, LetheMetrics metrics, Duration retryBackoff, int retries) {
-        this.pool = pool;
+    public Sweeper(Database database, LetheMetrics metrics, Duration retryBackoff, int retries) {
+        this.database = database;
         this.metrics = metrics;
         this.retryBackoff = retryBackoff;
         this.retries = retries;
@@ -127,13 +129,15 @@ public class Sweeper {
         });
     }
 
+    /**
+     * One statement. Its duration is the server's work on it (not a wait for a connection, nor a stall of the link
+     * before it), so that neither the pause after it nor the next statement's size is set by a stall.
+     */
     private Uni<Integer> batch(Target target, String statement, int size, Run run, long[] tookNanos) {
-        long[] startNanos = new long[1];
-        Uni<Integer> deleted = DatabaseFailures.retryTransient(Uni.createFrom().deferred(() -> {
-            startNanos[0] = System.nanoTime();
-            return pool.preparedQuery(statement).execute(Tuple.of(size));
-        }), retryBackoff, retries).map(rows -> {
-            long nanos = System.nanoTime() - startNanos[0];
+        Uni<Integer> deleted = DatabaseFailures.retryTransient(Uni.createFrom().deferred(
+                () -> database.measured(statement, Tuple.of(size))), retryBackoff, retries).map(executed -> {
+            RowSet<Row> rows = executed.rows();
+            long nanos = executed.work().toNanos();
             DeletionMeters meters = metrics.deletion(target.name(), Source.SWEEP);
             meters.deleted(rows.size());
             rows.forEach(row -> meters.lag(row.getDouble(0)));
@@ -155,6 +159,7 @@ public class Sweeper {
             long dueNanos = (long) (run.deleted() * 1e9 / settings.maxRowsPerSecond().getAsInt());
             pause = Math.max(pause, dueNanos - (System.nanoTime() - run.startNanos));
         }
-        return pause > 0 ? Duration.ofNanos(pause) : Duration.ZERO;
+        // Timers run at millisecond resolution: a shorter pause still pauses, for a millisecond.
+        return pause > 0 ? Duration.ofMillis(Math.max(1, TimeUnit.NANOSECONDS.toMillis(pause))) : Duration.ZERO;
     }
 }

@@ -22,6 +22,7 @@ import dev.lethe.catalog.BuiltInTargets;
 import dev.lethe.catalog.Targets;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.SweepOutcome;
+import dev.lethe.store.Database;
 import dev.lethe.sweep.SweepResult;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.Sweeper;
@@ -34,7 +35,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.redis.client.Redis;
 
 @QuarkusTest
@@ -64,7 +64,7 @@ class AdminApiTest {
     Redis redis;
 
     @Inject
-    Pool pool;
+    Database database;
 
     @Inject
     Targets targets;
@@ -217,7 +217,7 @@ class AdminApiTest {
         as(key).post("/admin/sweep?target=message").then().statusCode(200)
                 .body("targets[0].outcome", equalTo(SweepOutcome.SKIPPED.label()));
         // Another replica, which has not yet seen the pause: its statements read the pause themselves.
-        SweepResult elsewhere = new Sweeper(pool, new LetheMetrics(new SimpleMeterRegistry()), Duration.ofMillis(50), 1)
+        SweepResult elsewhere = new Sweeper(database, new LetheMetrics(new SimpleMeterRegistry()), Duration.ofMillis(50), 1)
                 .sweep(targets.find("message").orElseThrow(), runs.settings(targets.find("message").orElseThrow()))
                 .await().atMost(Duration.ofSeconds(10));
         assertThat(elsewhere.deleted()).isZero();

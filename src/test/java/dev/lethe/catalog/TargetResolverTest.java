@@ -17,6 +17,7 @@ import dev.lethe.sql.OutboxWrites;
 import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.Target;
 import dev.lethe.sql.TimeZoneName;
+import dev.lethe.testsupport.Databases;
 import dev.lethe.testsupport.Sql;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
@@ -106,7 +107,7 @@ class TargetResolverTest {
         vertx = Vertx.vertx();
         pool = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT).setDatabase(DATABASE)
                 .setUser(Sql.USER), new PoolOptions().setMaxSize(2));
-        resolver = new TargetResolver(pool, true);
+        resolver = new TargetResolver(Databases.on(pool, vertx), true);
     }
 
     @AfterAll
@@ -120,7 +121,7 @@ class TargetResolverTest {
     void prismaTableResolvesWithItsCaseAndUtcNow() {
         Target target = resolve("message", Config.table("Message").guard("NOT \"legalHold\""));
         assertThat(target.shape().table()).isEqualTo(QualifiedName.of("public", "Message"));
-        assertThat(target.shape().now()).isEqualTo("(now() AT TIME ZONE 'UTC')");
+        assertThat(target.shape().zone()).contains(new TimeZoneName("UTC"));
         assertThat(target.idType()).isEqualTo(IdType.UUID);
     }
 
@@ -128,7 +129,7 @@ class TargetResolverTest {
     void schemaQualifiedTimestamptzTableUsesPlainNow() {
         Target target = resolve("session", Config.table("chat.SessionKey"));
         assertThat(target.shape().table()).isEqualTo(QualifiedName.of("chat", "SessionKey"));
-        assertThat(target.shape().now()).isEqualTo("now()");
+        assertThat(target.shape().zone()).isEmpty();
         assertThat(target.idType()).as("detected from the column").isEqualTo(IdType.TEXT);
     }
 
@@ -228,7 +229,7 @@ class TargetResolverTest {
     }
 
     private static java.util.List<String> advice(String table, Target target) {
-        Catalog catalog = new Catalog(pool);
+        Catalog catalog = new Catalog(Databases.on(pool, vertx));
         Catalog.Relation relation = catalog.relation(QualifiedName.parse(table)).await().atMost(Duration.ofSeconds(10))
                 .orElseThrow();
         return new IndexAdvisor(catalog).advise(relation, "id", "expiresAt", target.shape())

@@ -109,6 +109,6 @@ class ExpiryKeyDecoderTest {
 
     private static Target target(String name, IdType type) {
         return Target.of(name, new TableShape(QualifiedName.of("public", "T"), new Identifier("id"),
-                new Identifier("expiresAt"), "now()", Optional.empty(), Optional.empty(), false), type);
+                new Identifier("expiresAt"), Optional.empty(), Optional.empty(), Optional.empty(), false), type);
     }
 }

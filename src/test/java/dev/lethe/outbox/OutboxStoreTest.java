@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.OutboxKind;
+import dev.lethe.testsupport.Databases;
 import dev.lethe.testsupport.PostgresDatabase;
 import dev.lethe.testsupport.Sql;
 import io.vertx.mutiny.core.Vertx;
@@ -47,7 +48,7 @@ class OutboxStoreTest {
         vertx = Vertx.vertx();
         pool = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT).setDatabase(DATABASE)
                 .setUser(Sql.USER), new PoolOptions().setMaxSize(2));
-        store = new OutboxStore(pool);
+        store = new OutboxStore(Databases.on(pool, vertx));
     }
 
     @AfterAll

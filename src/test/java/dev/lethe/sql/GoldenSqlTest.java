@@ -26,17 +26,17 @@ class GoldenSqlTest {
     static Target shape(String name) {
         return switch (name) {
             case "plain-bigint" -> Target.of("refresh", new TableShape(QualifiedName.of("public", "refresh_tokens"),
-                    new Identifier("id"), new Identifier("expires_at"), "now()", Optional.empty(), Optional.empty(),
-                    false), IdType.BIGINT);
+                    new Identifier("id"), new Identifier("expires_at"), Optional.empty(), Optional.empty(),
+                    Optional.empty(), false), IdType.BIGINT);
             case "prisma-message" -> Target.of("message", new TableShape(QualifiedName.of("public", "Message"),
-                    new Identifier("id"), new Identifier("expiresAt"), "(now() AT TIME ZONE 'UTC')",
+                    new Identifier("id"), new Identifier("expiresAt"), Optional.of(new TimeZoneName("UTC")),
                     Optional.of("NOT \"legalHold\""), Optional.of("\"readOnce\" AND \"readAt\" IS NOT NULL"), false),
                     IdType.UUID, new OutboxWrites(Optional.of(new Identifier("attachmentKey")), Optional.of(
                             new OutboxWrites.ChildFiles(QualifiedName.of("public", "Attachment"),
                                     new Identifier("messageId"), new Identifier("objectKey"))), true));
             case "partitioned" -> Target.of("events", new TableShape(QualifiedName.of("chat", "event_log"),
-                    new Identifier("id"), new Identifier("expires_at"), "now()", Optional.empty(), Optional.empty(),
-                    true), IdType.TEXT);
+                    new Identifier("id"), new Identifier("expires_at"), Optional.empty(), Optional.empty(),
+                    Optional.empty(), true), IdType.TEXT);
             default -> throw new IllegalArgumentException(name);
         };
     }

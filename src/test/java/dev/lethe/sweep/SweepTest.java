@@ -18,6 +18,8 @@ import dev.lethe.catalog.Targets;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Target;
+import dev.lethe.store.Database;
+import dev.lethe.testsupport.Databases;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.Sql;
@@ -72,7 +74,7 @@ class SweepTest {
     Backlog backlog;
 
     @Inject
-    Pool applicationPool;
+    Database database;
 
     Sql sql;
 
@@ -205,8 +207,8 @@ class SweepTest {
         Pool otherPool = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT)
                 .setDatabase(sql.database()).setUser(Sql.USER), new PoolOptions().setMaxSize(2));
         try {
-            Sweeper other = new Sweeper(otherPool, new LetheMetrics(new SimpleMeterRegistry()), Duration.ofMillis(100), 3);
-            Sweeper ours = new Sweeper(applicationPool, new LetheMetrics(new SimpleMeterRegistry()),
+            Sweeper other = new Sweeper(Databases.on(otherPool, vertx), new LetheMetrics(new SimpleMeterRegistry()), Duration.ofMillis(100), 3);
+            Sweeper ours = new Sweeper(database, new LetheMetrics(new SimpleMeterRegistry()),
                     Duration.ofMillis(100), 3);
             SweepSettings settings = runs.settings(target("refresh"));
 

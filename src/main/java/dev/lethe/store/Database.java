@@ -1,0 +1,211 @@
+package dev.lethe.store;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.SqlConnection;
+
+/**
+ * Every statement Lethe runs goes through here, and none depends on a server session, so that they work the same on
+ * a direct connection and behind any connection pooler.
+ * <ul>
+ * <li>Each runs in its own short transaction that first sets what Lethe needs ({@code statement_timeout},
+ * {@code idle_in_transaction_session_timeout}, {@code jit}, {@code plan_cache_mode}) with {@code SET LOCAL}: settings
+ * in the startup packet are refused by poolers, and settings of a session would stay with whichever server session
+ * a transaction pooler lent. The three messages are sent together, so this costs no extra round trip.</li>
+ * <li>Each has a deadline on the client side: the statement timeout plus a margin, the wait for a free connection
+ * included. A statement with no answer by then (a link that drops packets, a pooler that queues forever) fails as a
+ * transient error that the callers retry and count, a cancel request is sent, and its connection is closed, so the
+ * pool replaces it instead of lending a dead one again.</li>
+ * </ul>
+ */
+public class Database {
+
+    private final io.vertx.sqlclient.Pool pool;
+    private final Vertx vertx;
+    private final DatabaseHealth health;
+    private final String begin;
+    private final long deadlineMillis;
+
+    /**
+     * @param statementTimeout set as statement_timeout in every transaction
+     * @param deadlineMargin how much longer the client waits for an answer
+     */
+    public Database(io.vertx.sqlclient.Pool pool, Vertx vertx, Duration statementTimeout, Duration deadlineMargin,
+            DatabaseHealth health) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.health = health;
+        long timeout = statementTimeout.toMillis();
+        this.begin = "BEGIN; SET LOCAL statement_timeout = " + timeout
+                + "; SET LOCAL idle_in_transaction_session_timeout = " + timeout
+                // Lethe's statements are short index range scans; compiling one would cost more than running it.
+                + "; SET LOCAL jit = off"
+                // Plan each execution with the current now(): a plan cached while no row was due can walk a whole
+                // backlog once rows are. Planning these statements costs a fraction of a millisecond.
+                + "; SET LOCAL plan_cache_mode = force_custom_plan";
+        this.deadlineMillis = timeout + deadlineMargin.toMillis();
+    }
+
+    /**
+     * What a statement returned, and how long the server worked on it: from the answer to its BEGIN to its own
+     * answer, so that neither the wait for a connection nor the round trip before it counts.
+     */
+    public record Executed(RowSet<Row> rows, Duration work) {
+    }
+
+    /** Runs one statement with bind parameters in its own transaction. */
+    public Uni<RowSet<Row>> execute(String sql, Tuple parameters) {
+        return measured(sql, parameters).map(Executed::rows);
+    }
+
+    /** Runs one statement without parameters in its own transaction. */
+    public Uni<RowSet<Row>> execute(String sql) {
+        return execute(sql, Tuple.tuple());
+    }
+
+    /** Runs one statement in its own transaction, and says how long the server worked on it. */
+    public Uni<Executed> measured(String sql, Tuple parameters) {
+        return measured(sql, parameters, deadlineMillis);
+    }
+
+    /** Runs one statement in its own transaction, with a shorter client-side deadline than a statement's. */
+    public Uni<RowSet<Row>> execute(String sql, Tuple parameters, Duration deadline) {
+        return measured(sql, parameters, Math.min(deadline.toMillis(), deadlineMillis)).map(Executed::rows);
+    }
+
+    private Uni<Executed> measured(String sql, Tuple parameters, long deadline) {
+        return run(deadline, connection -> {
+            long[] begun = new long[1];
+            // Sent together: BEGIN and its settings, the statement, COMMIT. A failed statement makes COMMIT a
+            // ROLLBACK, and the connection goes back to the pool with no transaction open.
+            connection.query(begin).execute().onSuccess(done -> begun[0] = System.nanoTime());
+            Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> statement = connection.preparedQuery(sql)
+                    .execute(parameters.getDelegate());
+            Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> commit = connection.query("COMMIT").execute();
+            return statement.compose(rows -> commit.map(done -> new Executed(RowSet.newInstance(rows, Row.__TYPE_ARG),
+                    Duration.ofNanos(Math.max(0, System.nanoTime() - begun[0])))));
+        });
+    }
+
+    /**
+     * Runs several statements in one transaction (an admin call and its key's last use, a schema upgrade), with the
+     * same settings; rolled back if {@code work} fails.
+     *
+     * @param deadline how long the whole transaction may take on the client side
+     */
+    public <T> Uni<T> transaction(Duration deadline,
+            Function<io.vertx.mutiny.sqlclient.SqlConnection, Uni<T>> work) {
+        return run(deadline.toMillis(), connection -> connection.query(begin).execute()
+                .compose(begun -> Future.fromCompletionStage(work.apply(
+                        io.vertx.mutiny.sqlclient.SqlConnection.newInstance(connection)).subscribeAsCompletionStage()))
+                .compose(result -> connection.query("COMMIT").execute().map(result),
+                        failure -> connection.query("ROLLBACK").execute().transform(done -> Future.failedFuture(
+                                failure))));
+    }
+
+    /** The same, with the deadline of one statement. */
+    public <T> Uni<T> transaction(Function<io.vertx.mutiny.sqlclient.SqlConnection, Uni<T>> work) {
+        return transaction(Duration.ofMillis(deadlineMillis), work);
+    }
+
+    /** The client-side deadline of one statement. */
+    public Duration deadline() {
+        return Duration.ofMillis(deadlineMillis);
+    }
+
+    /** Work on one pooled connection, within a deadline that covers the wait for the connection too. */
+    private interface OnConnection<T> {
+        Future<T> apply(SqlConnection connection);
+    }
+
+    /** One attempt's state, shared by the deadline and the callbacks; whichever comes first ends it. */
+    private static final class Attempt {
+        final AtomicBoolean over = new AtomicBoolean();
+        volatile SqlConnection connection;
+    }
+
+    private <T> Uni<T> run(long deadline, OnConnection<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Attempt attempt = new Attempt();
+            long timer = vertx.setTimer(deadline, id -> {
+                if (attempt.over.compareAndSet(false, true)) {
+                    SqlConnection connection = attempt.connection;
+                    String where = connection == null ? "waiting for a free PostgreSQL connection"
+                            : "waiting for PostgreSQL to answer";
+                    if (connection != null) {
+                        abandon(connection);
+                    }
+                    health.unreachable();
+                    emitter.fail(new DeadlineExceeded("no answer within " + deadline + " ms (statement timeout plus"
+                            + " lethe.database.deadline-margin), " + where));
+                }
+            });
+            pool.getConnection().onComplete(acquired -> {
+                if (acquired.failed()) {
+                    vertx.cancelTimer(timer);
+                    if (attempt.over.compareAndSet(false, true)) {
+                        health.failed(acquired.cause());
+                        emitter.fail(acquired.cause());
+                    }
+                    return;
+                }
+                SqlConnection connection = acquired.result();
+                if (attempt.over.get()) {
+                    // The deadline passed while this connection was on its way: it was never used, give it back.
+                    connection.close();
+                    return;
+                }
+                attempt.connection = connection;
+                Future<T> done;
+                try {
+                    done = work.apply(connection);
+                } catch (RuntimeException e) {
+                    done = Future.failedFuture(e);
+                }
+                done.onComplete(result -> {
+                    vertx.cancelTimer(timer);
+                    if (!attempt.over.compareAndSet(false, true)) {
+                        return; // abandoned at the deadline; its connection is closed already
+                    }
+                    connection.close();
+                    if (result.succeeded()) {
+                        health.answered();
+                        emitter.complete(result.result());
+                    } else {
+                        health.failed(result.cause());
+                        emitter.fail(result.cause());
+                    }
+                });
+            });
+        });
+    }
+
+    /**
+     * A connection that did not answer in time: a cancel request for whatever the server may still be doing, and
+     * the connection itself closed, so that the pool opens a fresh one instead of lending this one again.
+     */
+    private static void abandon(SqlConnection connection) {
+        if (connection instanceof PgConnection pg) {
+            pg.cancelRequest().onFailure(ignored -> {
+                // best effort: where the link is down, the cancel cannot get through either
+            });
+        }
+        PooledConnections.closePhysically(connection);
+    }
+
+    /** A statement that got no answer within its deadline; transient, like any lost connection. */
+    public static final class DeadlineExceeded extends RuntimeException {
+        DeadlineExceeded(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
