@@ -125,6 +125,7 @@ public class LetheService {
     }
 
     private void catchUp(Target target) {
+        sweeps.lookAheadNow(target);
         runs.runIfOwned(target).subscribe().with(
                 result -> LOG.debugf("Caught up on %s after taking it over: %s", target.name(), result),
                 failure -> LOG.warnf("Catching up on %s failed: %s", target.name(), failure.getMessage()));

@@ -88,6 +88,11 @@ public final class ConfigRules {
             problems.add("needs lethe.outbox.retry-max-backoff (" + config.outbox().retryMaxBackoff()
                     + ") to be at least lethe.outbox.retry-min-backoff (" + config.outbox().retryMinBackoff() + ")");
         }
+        Duration lookahead = config.sweep().lookahead();
+        if (!lookahead.isZero() && lookahead.compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add("needs lethe.sweep.lookahead (" + lookahead + ") to be 0s (off) or at least 1s: it is read"
+                    + " five times per window");
+        }
         if (config.maxKeyLength() <= config.keyPrefix().length() + 2) {
             problems.add("needs lethe.max-key-length (" + config.maxKeyLength() + ") to be longer than the key prefix '"
                     + config.keyPrefix() + "' and a target");

@@ -204,13 +204,15 @@ public interface LetheConfig {
         @DurationMin(millis = 1)
         Duration reconnectMinBackoff();
 
-        @WithDefault("15s")
+        /** Longest delay between resubscription attempts: how soon after Redis is back the subscription is too. */
+        @WithDefault("2s")
         @DurationMin(millis = 1)
         Duration reconnectMaxBackoff();
 
         /**
-         * The subscription connection is pinged this often; a ping unanswered for as long counts as a lost
-         * connection, so a half-open socket cannot keep the service blind.
+         * The subscription connection is checked this often (ROLE, or PING where ROLE is refused); when nothing is
+         * heard from the node for as long after a check, the connection counts as lost, so a half-open socket cannot
+         * keep the service blind. It also bounds connecting and subscribing.
          */
         @WithDefault("5s")
         @DurationMin(millis = 100)

@@ -232,6 +232,9 @@ public class Ownership {
     }
 
     private void settle(Set<String> granted, List<String> handedBack, long until, int count) {
+        if (stopped) {
+            return;
+        }
         for (String target : handedBack) {
             if (owned.remove(target) != null) {
                 LOG.infof("Handed %s over: %d instances share %d targets", target, count, targets.size());

@@ -29,6 +29,7 @@ public class ExpiredKeySubscriber {
     private final Deletions deletions;
     private volatile Subscriptions subscriptions;
     private volatile ClusterTopology topology;
+    private volatile SentinelWatch sentinels;
     private volatile String channel = "(not subscribed)";
 
     /**
@@ -61,15 +62,22 @@ public class ExpiredKeySubscriber {
         ExpiredKeys keys = new ExpiredKeys(new ExpiryKeyDecoder(config.keyPrefix(), config.maxKeyLength(), targets),
                 deletions, metrics);
         NotificationSetup notifications = new NotificationSetup(redis.configureNotifications());
+        boolean sentinel = redisOptions.getType() == RedisClientType.SENTINEL;
         subscriptions = new Subscriptions(vertx, new NodeSubscription.Settings(channel, redis.reconnectMinBackoff(),
-                redis.reconnectMaxBackoff(), redis.pingInterval()), notifications, keys, metrics, catchUp);
+                redis.reconnectMaxBackoff(), redis.pingInterval(), sentinel), notifications, keys, metrics, catchUp);
         if (redisOptions.getType() == RedisClientType.CLUSTER) {
             topology = new ClusterTopology(vertx, defaultClient, redisOptions, redis.topologyRefresh(), notifications,
                     subscriptions);
             subscriptions.onLost(topology::refreshSoon);
             topology.start();
         } else {
-            subscriptions.subscribe(Subscriptions.label(redisOptions), Redis.createClient(vertx, redisOptions), false);
+            String node = Subscriptions.label(redisOptions);
+            subscriptions.subscribe(node, Redis.createClient(vertx, redisOptions), false);
+            if (sentinel) {
+                sentinels = new SentinelWatch(vertx, redisOptions,
+                        address -> subscriptions.restart(node, "Sentinel switched the master to " + address));
+                sentinels.start();
+            }
         }
     }
 
@@ -94,6 +102,10 @@ public class ExpiredKeySubscriber {
         ClusterTopology cluster = topology;
         if (cluster != null) {
             cluster.stop();
+        }
+        SentinelWatch watch = sentinels;
+        if (watch != null) {
+            watch.stop();
         }
         Subscriptions current = subscriptions;
         if (current != null) {

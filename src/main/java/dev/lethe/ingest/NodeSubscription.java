@@ -15,18 +15,27 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 
 /**
  * The expired-key subscription on one Redis node. The Quarkus client neither resubscribes nor notices a half-open
- * socket, so this class owns the whole cycle: connect, make sure notifications are on, subscribe, ping, and on any
- * loss start over with a growing, jittered delay. All of its state lives on one Vert.x context, so it needs no locks.
+ * socket, so this class owns the whole cycle: connect, make sure notifications are on, subscribe, check the link,
+ * and on any loss start over with a growing, jittered delay. Connecting and subscribing together have a deadline,
+ * so a link that drops packets cannot hold an attempt forever. All of its state lives on one Vert.x context.
+ * <p>
+ * The link is checked by what comes back, not by matching a reply to its request: every ping interval it asks
+ * {@code ROLE} (or {@code PING} where ROLE is refused), and anything heard from the node since (an expired key, the
+ * reply) proves it alive. In vertx-redis-client 4.5 a push that arrives while a request waits takes that request off
+ * the queue, and the reply then arrives as a push (vert-x3/vertx-redis-client#454): a ping that waited for its own
+ * reply would time out on a healthy, busy subscription. ROLE also tells when the node was demoted by a failover.
  */
 final class NodeSubscription {
 
     private static final Logger LOG = Logger.getLogger(NodeSubscription.class);
 
     /** What the subscription needs from its surroundings. */
-    record Settings(String channel, Duration minBackoff, Duration maxBackoff, Duration pingInterval) {
+    record Settings(String channel, Duration minBackoff, Duration maxBackoff, Duration pingInterval,
+            boolean followsFailovers) {
     }
 
     /** What the subscription tells its owner. */
@@ -46,14 +55,19 @@ final class NodeSubscription {
     private final Listener listener;
     private final Context context;
     private final RateLimitedLog lossLog = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
+    private final RateLimitedLog replicaLog = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofMinutes(5));
 
     private RedisConnection connection;
     private boolean live;
     private boolean everLive;
     private boolean stopped;
+    private boolean roleRefused;
     private long backoffMillis;
     private long reconnectTimer = -1;
     private long pingTimer = -1;
+    private long setupTimer = -1;
+    private long pingSentNanos;
+    private volatile long lastHeardNanos;
     private volatile boolean liveForReaders;
 
     /**
@@ -91,11 +105,20 @@ final class NodeSubscription {
         });
     }
 
+    /** Drops the subscription and makes it again at once: the node it is on no longer announces what matters. */
+    void restart(String why) {
+        context.runOnContext(v -> {
+            backoffMillis = 0;
+            lost(connection, new IllegalStateException(why));
+        });
+    }
+
     private void connect() {
         reconnectTimer = -1;
         if (stopped) {
             return;
         }
+        long deadline = settings.pingInterval().toMillis();
         connector.get().onComplete(result -> {
             if (result.failed()) {
                 lost(null, result.cause());
@@ -107,33 +130,46 @@ final class NodeSubscription {
                 return;
             }
             connection = opened;
+            pingSentNanos = 0;
             // Keys are handed over on whatever thread delivers them; state changes hop onto this context.
             opened.handler(this::onPush)
                     .exceptionHandler(failure -> context.runOnContext(v -> lost(opened, failure)))
                     .endHandler(end -> context.runOnContext(v -> lost(opened, null)));
+            setupTimer = context.owner().setTimer(deadline, id -> lost(opened,
+                    new IllegalStateException("not subscribed within " + deadline + " ms")));
             notifications.ensure(opened, node)
                     .compose(ignored -> opened.send(Request.cmd(Command.SUBSCRIBE).arg(settings.channel())))
-                    .onFailure(failure -> lost(opened, failure));
+                    .onFailure(failure -> context.runOnContext(v -> lost(opened, failure)));
         });
     }
 
     private void onPush(Response push) {
-        if (push == null || push.size() < 3) {
-            return;
+        lastHeardNanos = System.nanoTime();
+        if (push == null || (push.type() != ResponseType.PUSH && push.type() != ResponseType.MULTI)
+                || push.size() == 0) {
+            return; // a PONG that found no request waiting for it
         }
         // Called for every expired key: tell "message" from the rest by its bytes, without decoding a string.
         Buffer kind = push.get(0).toBuffer();
-        if (kind.length() == 7 && kind.getByte(0) == 'm') {
+        if (kind.length() == 7 && kind.getByte(0) == 'm' && push.size() >= 3) {
             Response payload = push.get(2);
             if (payload != null) {
                 keys.onExpired(payload.toBytes());
             }
-        } else if ("subscribe".equals(kind.toString()) && settings.channel().equals(push.get(1).toString())) {
+        } else if (push.size() >= 2 && "subscribe".equals(kind.toString())
+                && settings.channel().equals(push.get(1).toString())) {
             context.runOnContext(v -> subscribed());
+        } else {
+            // A ROLE reply that found no request waiting for it.
+            context.runOnContext(v -> role(push));
         }
     }
 
     private void subscribed() {
+        if (setupTimer >= 0) {
+            context.owner().cancelTimer(setupTimer);
+            setupTimer = -1;
+        }
         boolean resubscribed = everLive && !live;
         setLive(true);
         everLive = true;
@@ -147,23 +183,52 @@ final class NodeSubscription {
         pingTimer = context.owner().setTimer(settings.pingInterval().toMillis(), id -> ping());
     }
 
+    /** Sends the next check, after making sure that something was heard since the last one. */
     private void ping() {
         pingTimer = -1;
         RedisConnection pinged = connection;
         if (pinged == null || stopped) {
             return;
         }
-        long[] deadline = new long[1];
-        deadline[0] = context.owner().setTimer(settings.pingInterval().toMillis(),
-                id -> lost(pinged, new IllegalStateException("no answer to PING within " + settings.pingInterval())));
-        pinged.send(Request.cmd(Command.PING)).onComplete(result -> {
-            context.owner().cancelTimer(deadline[0]);
-            if (result.failed()) {
-                lost(pinged, result.cause());
+        if (pingSentNanos != 0 && lastHeardNanos - pingSentNanos < 0) {
+            lost(pinged, new IllegalStateException("nothing heard within " + settings.pingInterval().toMillis()
+                    + " ms of a PING"));
+            return;
+        }
+        pingSentNanos = System.nanoTime();
+        Request check = roleRefused ? Request.cmd(Command.PING) : Request.cmd(Command.ROLE);
+        pinged.send(check).onComplete(result -> context.runOnContext(v -> {
+            if (result.succeeded()) {
+                lastHeardNanos = System.nanoTime();
+                role(result.result());
+            } else if (!roleRefused && isError(result.cause())) {
+                // RESP2 allows only PING in a subscribed connection, and an ACL may forbid ROLE.
+                roleRefused = true;
+                lastHeardNanos = System.nanoTime();
             } else if (pinged == connection) {
-                schedulePing();
+                lost(pinged, result.cause());
             }
-        });
+        }));
+        schedulePing();
+    }
+
+    /** A node that became a replica announces no expiries: follow the master where a failover can be followed. */
+    private void role(Response reply) {
+        if (reply == null || reply.type() != ResponseType.MULTI && reply.type() != ResponseType.PUSH
+                || reply.size() == 0) {
+            return;
+        }
+        String role = reply.get(0).toString();
+        if (!"slave".equals(role) && !"replica".equals(role)) {
+            return;
+        }
+        if (settings.followsFailovers()) {
+            LOG.warnf("Redis node %s is a replica now (a failover demoted it); subscribing on the new master", node);
+            restart("the node is a replica now");
+        } else {
+            replicaLog.log("Redis node %s is a replica, and replicas announce no expired keys: point"
+                    + " quarkus.redis.hosts at the master (the sweep deletes expired rows meanwhile)", node);
+        }
     }
 
     private void lost(RedisConnection which, Throwable cause) {
@@ -182,8 +247,10 @@ final class NodeSubscription {
         }
         listener.lost(node);
         String why = cause == null ? "connection closed" : describe(cause);
-        long delay = Math.max(1, backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
-        backoffMillis = Math.min(backoffMillis * 2, settings.maxBackoff().toMillis());
+        long delay = backoffMillis <= 0 ? 1
+                : Math.max(1, backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));
+        backoffMillis = Math.min(Math.max(backoffMillis * 2, settings.minBackoff().toMillis()),
+                settings.maxBackoff().toMillis());
         if (wasLive) {
             LOG.warnf("Lost the subscription on Redis node %s (%s); resubscribing", node, why);
         } else {
@@ -198,14 +265,18 @@ final class NodeSubscription {
     }
 
     private void cancelTimers() {
-        if (pingTimer >= 0) {
-            context.owner().cancelTimer(pingTimer);
-            pingTimer = -1;
+        for (long timer : new long[] {pingTimer, reconnectTimer, setupTimer}) {
+            if (timer >= 0) {
+                context.owner().cancelTimer(timer);
+            }
         }
-        if (reconnectTimer >= 0) {
-            context.owner().cancelTimer(reconnectTimer);
-            reconnectTimer = -1;
-        }
+        pingTimer = -1;
+        reconnectTimer = -1;
+        setupTimer = -1;
+    }
+
+    private static boolean isError(Throwable failure) {
+        return failure instanceof io.vertx.redis.client.impl.types.ErrorType;
     }
 
     private static String describe(Throwable cause) {

@@ -88,6 +88,14 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
         onLost.run();
     }
 
+    /** Drops a node's subscription and makes it again at once, as after a failover. */
+    void restart(String node, String why) {
+        Subscribed subscribed = nodes.get(node);
+        if (subscribed != null) {
+            subscribed.subscription().restart(why);
+        }
+    }
+
     /** True while every node's subscription is live. */
     boolean isLive() {
         return !nodes.isEmpty() && nodes.values().stream().allMatch(node -> node.subscription().isLive());

@@ -45,13 +45,32 @@ public class Lookahead {
         return !window.isZero() && !window.isNegative();
     }
 
-    /** Schedules the rows falling due soon; completes with how many it handed over. */
+    /**
+     * How often it reads: five times per window, so that every row is read several times before it falls due
+     * whatever the read's own latency, and a row written less than a window before its expiry is still read in time
+     * unless it expires within this interval (its Redis event takes it then).
+     */
+    public Duration interval() {
+        return window.dividedBy(5);
+    }
+
+    /**
+     * Schedules the rows falling due soon; completes with how many it handed over. Each row is armed by the
+     * database's clock: its seconds until due, counted from when the read was sent, so that the delete reaches
+     * the server at the due instant (it travels as the read did). A read that gets no answer within one window is
+     * given up: its rows are read again by the next.
+     */
     public Uni<Integer> schedule(Target target) {
-        return database.execute(target.sql().lookahead(), Tuple.of(window.toMillis(), limit))
+        long[] sentNanos = new long[1];
+        return Uni.createFrom().deferred(() -> {
+            sentNanos[0] = System.nanoTime();
+            return database.execute(target.sql().lookahead(), Tuple.of(window.toMillis(), limit), window);
+        })
                 .map(rows -> {
                     int refused = 0;
+                    long elapsed = System.nanoTime() - sentNanos[0];
                     for (Row row : rows) {
-                        long delayNanos = (long) (Math.max(0, row.getDouble(1)) * 1e9);
+                        long delayNanos = Math.max(0, (long) (row.getDouble(1) * 1e9) - elapsed);
                         if (!deletions.deleteWhenDue(target, Source.SWEEP, target.idType().read(row, 0), delayNanos)) {
                             refused++;
                         }

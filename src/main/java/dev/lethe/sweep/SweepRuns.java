@@ -14,14 +14,12 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * One sweep run per target at a time: whoever asks for a run while one is going (the schedule, a catch-up after a
- * subscription gap or a takeover, an operator) joins it and gets its result. A run deletes the due rows, then, on the
- * instance that owns the target, schedules the rows falling due soon.
+ * subscription gap or a takeover, an operator) joins it and gets its result.
  */
 @ApplicationScoped
 public class SweepRuns {
 
     private final Sweeper sweeper;
-    private final Lookahead lookahead;
     private final TargetGate gate;
     private final LetheMetrics metrics;
     private final LetheConfig config;
@@ -29,10 +27,9 @@ public class SweepRuns {
     private final Map<String, Uni<SweepResult>> running = new ConcurrentHashMap<>();
     private final Map<String, SweepSettings> settings = new ConcurrentHashMap<>();
 
-    public SweepRuns(Sweeper sweeper, Lookahead lookahead, TargetGate gate, LetheMetrics metrics,
+    public SweepRuns(Sweeper sweeper, TargetGate gate, LetheMetrics metrics,
             LetheConfig config, Targets targets) {
         this.sweeper = sweeper;
-        this.lookahead = lookahead;
         this.gate = gate;
         this.metrics = metrics;
         this.config = config;
@@ -79,12 +76,6 @@ public class SweepRuns {
             metrics.sweepRun(target.name(), skipped.outcome(), skipped.duration());
             return Uni.createFrom().item(skipped);
         }
-        return sweeper.sweep(target, settings(target)).call(result -> lookAhead(target));
-    }
-
-    /** Only the owner reads the look-ahead: every replica holding the rows due soon would multiply the deletes. */
-    private Uni<Integer> lookAhead(Target target) {
-        return lookahead.enabled() && gate.owns(target.name()) ? lookahead.schedule(target)
-                : Uni.createFrom().item(0);
+        return sweeper.sweep(target, settings(target));
     }
 }

@@ -1,8 +1,11 @@
 package dev.lethe.sweep;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -14,10 +17,12 @@ import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
 
 /**
  * Puts the sweep on Quarkus' scheduler: one job per target (its interval or cron), whose runs never overlap, and
- * one job refreshing the backlog gauges.
+ * one job refreshing the backlog gauges. The look-ahead of each target runs on a timer of its own, twice per window:
+ * it never waits behind a sweep that is slow, or failing while PostgreSQL does not answer.
  */
 @ApplicationScoped
 public class SweepSchedule {
@@ -30,8 +35,15 @@ public class SweepSchedule {
     private final LetheConfig config;
     private final TargetGate gate;
     private final List<String> jobs = new ArrayList<>();
+    private final Lookahead lookahead;
+    private final Vertx vertx;
+    private final Map<String, Long> lookaheadTimers = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
 
-    public SweepSchedule(Scheduler scheduler, SweepRuns runs, Backlog backlog, LetheConfig config, TargetGate gate) {
+    public SweepSchedule(Scheduler scheduler, SweepRuns runs, Backlog backlog, LetheConfig config, TargetGate gate,
+            Lookahead lookahead, Vertx vertx) {
+        this.lookahead = lookahead;
+        this.vertx = vertx;
         this.scheduler = scheduler;
         this.runs = runs;
         this.backlog = backlog;
@@ -55,6 +67,9 @@ public class SweepSchedule {
             }
             job.schedule();
             jobs.add(id);
+            if (lookahead.enabled()) {
+                lookAheadLater(target, Duration.ZERO);
+            }
         }
         scheduler.newJob(BACKLOG_JOB)
                 .setInterval(config.sweep().backlogEvery().toString())
@@ -71,9 +86,35 @@ public class SweepSchedule {
                 .collect().asList();
     }
 
-    public void stop() {
+    public synchronized void stop() {
+        stopped = true;
         jobs.forEach(scheduler::unscheduleJob);
         jobs.clear();
+        lookaheadTimers.values().forEach(vertx::cancelTimer);
+    }
+
+    /** Reads the target's look-ahead now, as when this instance has just taken the target over. */
+    public void lookAheadNow(Target target) {
+        if (lookahead.enabled()) {
+            lookAheadLater(target, Duration.ZERO);
+        }
+    }
+
+    /** Only the owner of a target that is not paused reads its look-ahead: replicas would multiply the deletes. */
+    private synchronized void lookAheadLater(Target target, Duration delay) {
+        if (stopped) {
+            return;
+        }
+        Long pending = lookaheadTimers.remove(target.name());
+        if (pending != null) {
+            vertx.cancelTimer(pending);
+        }
+        lookaheadTimers.put(target.name(), vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
+            Uni<Integer> read = gate.verdict(target.name()) == TargetGate.Verdict.ACT ? lookahead.schedule(target)
+                    : Uni.createFrom().item(0);
+            read.subscribe().with(rows -> lookAheadLater(target, lookahead.interval()),
+                    failure -> lookAheadLater(target, lookahead.interval()));
+        }));
     }
 
     /** Only the owner counts a target's backlog; the others publish no value, which Prometheus' max ignores. */
