@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
 
@@ -70,6 +71,7 @@ public class DatabaseReady {
     private void checkConnections() {
         int needed = settings.maxSize();
         List<SqlConnection> held = new CopyOnWriteArrayList<>();
+        AtomicInteger answered = new AtomicInteger();
         AtomicBoolean over = new AtomicBoolean();
         List<Uni<Void>> opening = new ArrayList<>();
         for (int i = 0; i < needed; i++) {
@@ -78,13 +80,13 @@ public class DatabaseReady {
                     return connection.close();
                 }
                 held.add(connection);
-                return connection.query("SELECT 1").execute().replaceWithVoid();
+                return connection.query("SELECT 1").execute().invoke(answered::incrementAndGet).replaceWithVoid();
             }));
         }
         try {
             Uni.join().all(opening).andCollectFailures().await().atMost(CONNECTIONS_WAIT);
         } catch (RuntimeException e) {
-            throw new ConfigurationException("Lethe could open only " + held.size() + " of the " + needed
+            throw new ConfigurationException("Lethe could open only " + answered.get() + " of the " + needed
                     + " PostgreSQL connections it uses (" + PoolSettings.MAX_SIZE + "=" + needed + ") within "
                     + CONNECTIONS_WAIT.toSeconds() + " s (" + Failures.describe(e) + "): a connection pooler in"
                     + " front of PostgreSQL may be at its limit (PgBouncer: max_client_conn, and in session mode"

@@ -14,9 +14,10 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * Builds the pool every Lethe statement goes through, safe behind any connection pooler: nothing travels in the
- * startup packet but the application name (PgBouncer and most hosted poolers refuse other parameters), and the
- * settings Lethe needs are made in each statement's own transaction ({@link Database}). In transaction pooling no
- * named prepared statement is kept, since the next statement may run on another server session.
+ * startup packet but the application name, client encoding and date style (PgBouncer and most hosted poolers refuse
+ * other parameters), and the settings Lethe needs are made in each statement's own transaction ({@link Database}).
+ * In transaction pooling no named prepared statement is kept, since the next statement may run on another server
+ * session.
  * <p>
  * TLS follows libpq's sslmode: {@code require} encrypts without verifying the certificate (the client would
  * otherwise verify it and fail where psql connects), {@code verify-full} checks the host name too.
@@ -47,6 +48,9 @@ public class PoolSettings implements PgPoolCreator {
             if (VERTX_DEFAULT_NAME.equals(options.getProperties().get(APPLICATION_NAME))) {
                 options.addProperty(APPLICATION_NAME, "lethe");
             }
+            // PgBouncer refuses any startup parameter but a handful (it answers "unsupported startup parameter"),
+            // and float8 values travel in binary, where this one changes nothing.
+            options.getProperties().remove("extra_float_digits");
             options.setCachePreparedStatements(pooler.keepsPreparedStatements());
             // Unnamed statements, parsed with each execution: a named one would stay on one server session.
             options.setUseLayer7Proxy(!pooler.keepsPreparedStatements());
