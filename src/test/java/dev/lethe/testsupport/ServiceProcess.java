@@ -120,8 +120,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The status code of a GET, or -1 when nothing answers. */
     public int status(String path) {
+        return status(path, Duration.ofSeconds(10));
+    }
+
+    /** The status code of a GET, or -1 when nothing answers within the timeout, as a probe sees it. */
+    public int status(String path, Duration timeout) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
