@@ -60,6 +60,28 @@ public final class RedisClient implements AutoCloseable {
         }
     }
 
+    /** Any command; its reply as text, each element of an array reply on a line of its own. */
+    public String command(String... args) {
+        Request request = Request.cmd(Command.create(args[0]));
+        for (int i = 1; i < args.length; i++) {
+            request.arg(args[i]);
+        }
+        try {
+            var reply = redis.send(request).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (reply == null) {
+                return "";
+            }
+            if (reply.type() == io.vertx.redis.client.ResponseType.MULTI) {
+                StringBuilder lines = new StringBuilder();
+                reply.forEach(element -> lines.append(element).append('\n'));
+                return lines.toString();
+            }
+            return reply.toString();
+        } catch (Exception e) {
+            throw new IllegalStateException("Redis " + String.join(" ", args) + " failed: " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         redis.close();

@@ -133,7 +133,7 @@ public abstract class LocalProcess implements AutoCloseable {
 
     /** Waits with Awaitility until the condition holds. */
     public static void awaitUntil(Duration timeout, BooleanSupplier condition, String what) {
-        Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+        Awaitility.await(what).atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
                 .until(condition::getAsBoolean);
     }
 
