@@ -43,8 +43,8 @@ final class NodeSubscription {
         /** The subscription is live; {@code afterGap} when it comes back after a loss, the service was blind. */
         void subscribed(String node, boolean afterGap);
 
-        /** The subscription was lost or could not be made. */
-        void lost(String node);
+        /** The subscription was lost ({@code wasLive}) or could not be made. */
+        void lost(String node, boolean wasLive);
     }
 
     private final String node;
@@ -245,7 +245,7 @@ final class NodeSubscription {
         if (stopped) {
             return;
         }
-        listener.lost(node);
+        listener.lost(node, wasLive);
         String why = cause == null ? "connection closed" : describe(cause);
         long delay = backoffMillis <= 0 ? 1
                 : Math.max(1, backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1));

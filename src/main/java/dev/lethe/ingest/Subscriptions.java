@@ -84,7 +84,10 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
     }
 
     @Override
-    public void lost(String node) {
+    public void lost(String node, boolean wasLive) {
+        if (wasLive) {
+            metrics.subscriptionLost(node);
+        }
         onLost.run();
     }
 

@@ -28,6 +28,7 @@ public class LetheMetrics {
     public static final String DELETE_LAG = "lethe.delete.lag";
     public static final String EVENTS = "lethe.events";
     public static final String REDIS_SUBSCRIBED = "lethe.redis.subscribed";
+    public static final String REDIS_SUBSCRIPTION_LOSSES = "lethe.redis.subscription.losses";
     public static final String DATABASE_ERRORS = "lethe.database.errors";
     public static final String SWEEP_RUNS = "lethe.sweep.runs";
     public static final String SWEEP_DURATION = "lethe.sweep.duration";
@@ -127,10 +128,24 @@ public class LetheMetrics {
 
     /** Publishes a node's subscription state: 1 while its expired-channel subscription is live. */
     public void subscriptionState(String node, Supplier<Number> state) {
+        subscriptionLosses(node);
         Gauge.builder(REDIS_SUBSCRIBED, state)
                 .description("1 while the subscription to the expired-key channel of this Redis node is live")
                 .tag(TAG_NODE, node)
                 .strongReference(true)
+                .register(registry);
+    }
+
+    /** Counts a live subscription lost: a blind spot, which the catch-up sweep covers. */
+    public void subscriptionLost(String node) {
+        subscriptionLosses(node).increment();
+    }
+
+    private Counter subscriptionLosses(String node) {
+        return Counter.builder(REDIS_SUBSCRIPTION_LOSSES)
+                .description("Live expired-channel subscriptions lost on this Redis node (each a blind spot the"
+                        + " catch-up sweep covers)")
+                .tag(TAG_NODE, node)
                 .register(registry);
     }
 

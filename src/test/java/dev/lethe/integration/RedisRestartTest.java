@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 
 import jakarta.inject.Inject;
 
@@ -16,6 +19,7 @@ import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
 import dev.lethe.testsupport.Prometheus;
+import dev.lethe.testsupport.RedisClient;
 import dev.lethe.testsupport.RedisServer;
 import dev.lethe.testsupport.Sql;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,6 +54,39 @@ class RedisRestartTest {
 
     @ConfigProperty(name = "lethe.key-prefix")
     String prefix;
+
+    /**
+     * Thousands of expiry events a second arrive between each check and its reply: the subscription must not take
+     * that for a lost link (vert-x3/vertx-redis-client#454 would have it tear a healthy subscription down).
+     */
+    @Test
+    void aBusySubscriptionIsNeverTakenForALostOne() {
+        RedisServer server = OwnRedis.server();
+        String node = "127.0.0.1:" + server.port();
+        awaitSubscribed(node, true);
+        double losses = Prometheus.scrape().value("lethe_redis_subscription_losses_total", "node", node);
+        double ignored = Prometheus.scrape().value("lethe_events_total", "outcome", "ignored");
+
+        try (RedisClient client = new RedisClient(server.uri())) {
+            long start = System.nanoTime();
+            for (int second = 0; second < 10; second++) {
+                for (int burst = 0; burst < 10; burst++) {
+                    List<String> keys = new ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        keys.add("other-app:session:" + second + "-" + burst + "-" + i);
+                    }
+                    client.expireIn(keys, Duration.ofMillis(20));
+                    long next = start + (second * 10L + burst + 1) * 100_000_000L;
+                    LockSupport.parkNanos(next - System.nanoTime());
+                }
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                Prometheus.scrape().value("lethe_events_total", "outcome", "ignored") - ignored)
+                .as("every one of 50,000 events heard").isEqualTo(50_000));
+        assertThat(Prometheus.scrape().value("lethe_redis_subscription_losses_total", "node", node) - losses)
+                .as("subscriptions lost under 5,000 events a second").isZero();
+    }
 
     @Test
     void subscriptionComesBackAfterRedisRestarts() {
