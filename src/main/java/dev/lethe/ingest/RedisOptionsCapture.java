@@ -20,6 +20,14 @@ public class RedisOptionsCapture implements RedisOptionsCustomizer {
 
     @Override
     public void customize(String clientName, RedisOptions options) {
+        // Vert.x refuses TLS without a host name verification algorithm and Quarkus leaves it unset unless told:
+        // a rediss:// Redis is verified by its host name unless quarkus.redis.tls.hostname-verification-algorithm
+        // says otherwise (NONE turns it off).
+        boolean tls = options.getEndpoints().stream().anyMatch(endpoint -> endpoint.startsWith("rediss://"));
+        String algorithm = options.getNetClientOptions().getHostnameVerificationAlgorithm();
+        if (tls && (algorithm == null || algorithm.isEmpty())) {
+            options.getNetClientOptions().setHostnameVerificationAlgorithm("HTTPS");
+        }
         if (DEFAULT_CLIENT.equals(clientName)) {
             defaults = new RedisOptions(options);
         }
