@@ -86,10 +86,13 @@ public final class PgBouncer extends LocalProcess {
 
     @Override
     protected List<String> command() {
-        // PgBouncer refuses to run as root; -u drops to the postgres user.
+        // Debian installs it in /usr/sbin, which a user's PATH may lack. It refuses to run as root; -u drops to the
+        // postgres user.
+        String executable = java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/sbin/pgbouncer"))
+                ? "/usr/sbin/pgbouncer" : "pgbouncer";
         return "root".equals(System.getProperty("user.name"))
-                ? List.of("pgbouncer", "-u", "postgres", directory.resolve("pgbouncer.ini").toString())
-                : List.of("pgbouncer", directory.resolve("pgbouncer.ini").toString());
+                ? List.of(executable, "-u", "postgres", directory.resolve("pgbouncer.ini").toString())
+                : List.of(executable, directory.resolve("pgbouncer.ini").toString());
     }
 
     @Override
