@@ -195,9 +195,17 @@ public interface LetheConfig {
          */
         Optional<@Min(0) @Max(65535) Integer> database();
 
-        /** Ensure {@code notify-keyspace-events} contains E and x, keeping the flags already set. */
+        /**
+         * Ensure {@code notify-keyspace-events} contains E and x, keeping the flags already set. With false Lethe
+         * sends no CONFIG command at all, and checks with a test key that expired keys are announced.
+         */
         @WithDefault("true")
         boolean configureNotifications();
+
+        /** How often each node is checked to still announce expired keys (CONFIG where allowed, a test key else). */
+        @WithDefault("30s")
+        @DurationMin(seconds = 1)
+        Duration notificationsCheck();
 
         /** First delay before resubscribing after the subscription connection is lost; doubles up to the maximum. */
         @WithDefault("200ms")

@@ -97,7 +97,7 @@ public class BatchDeleter {
                     metrics.databaseError(target.name(), Operation.INSPECT);
                     failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
                             rest.length, target.name(), Failures.describe(failure));
-                    return new BatchReport(deleted, 0, 0, List.of(), rest.length);
+                    return new BatchReport(deleted, 0, 0, List.of(), List.of(), rest.length);
                 });
     }
 

@@ -4,9 +4,14 @@ import java.util.List;
 
 /**
  * What one batch statement did with the ids it was given. Every id is accounted for exactly once: deleted, absent,
- * not due (stale key or held by the guard), to be tried again at its due time, or dropped to the sweep.
+ * not due (stale key or held by the guard), to be tried again at its due time, skipped because another transaction
+ * held its row (Lethe's own look-ahead, say, or the application), or dropped to the sweep because the statement
+ * failed.
+ *
+ * @param skipped ids whose rows were due but locked
  */
-public record BatchReport(List<Object> deletedIds, int absent, int notDue, List<Retry> retries, int dropped) {
+public record BatchReport(List<Object> deletedIds, int absent, int notDue, List<Retry> retries, List<Object> skipped,
+        int dropped) {
 
     /** An id that falls due soon (or just fell due), to be tried again after {@code delayNanos}. */
     public record Retry(Object id, long delayNanos) {
@@ -23,14 +28,15 @@ public record BatchReport(List<Object> deletedIds, int absent, int notDue, List<
         }
         deletedIds = List.copyOf(deletedIds);
         retries = List.copyOf(retries);
+        skipped = List.copyOf(skipped);
     }
 
     public static BatchReport allDeleted(Object[] ids) {
-        return new BatchReport(List.of(ids), 0, 0, List.of(), 0);
+        return new BatchReport(List.of(ids), 0, 0, List.of(), List.of(), 0);
     }
 
     public static BatchReport failed(int count) {
-        return new BatchReport(List.of(), 0, 0, List.of(), count);
+        return new BatchReport(List.of(), 0, 0, List.of(), List.of(), count);
     }
 
     public int deleted() {

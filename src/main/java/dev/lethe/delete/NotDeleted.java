@@ -33,7 +33,7 @@ final class NotDeleted {
             double secondsSinceDelete) {
         int absent = 0;
         int notDue = 0;
-        int dropped = 0;
+        List<Object> skipped = new ArrayList<>();
         List<BatchReport.Retry> retries = new ArrayList<>();
         for (Object id : rest) {
             Row row = found.get(id);
@@ -47,10 +47,10 @@ final class NotDeleted {
                 // It fell due between the two statements: the delete saw it a moment too early.
                 retries.add(new BatchReport.Retry(id, 0));
             } else {
-                // Due when the delete ran, yet skipped: another transaction held its lock. The sweep takes it.
-                dropped++;
+                // Due when the delete ran, yet skipped: another transaction held its lock.
+                skipped.add(id);
             }
         }
-        return new BatchReport(deleted, absent, notDue, retries, dropped);
+        return new BatchReport(deleted, absent, notDue, retries, skipped, 0);
     }
 }

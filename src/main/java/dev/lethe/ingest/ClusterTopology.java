@@ -130,7 +130,7 @@ final class ClusterTopology {
     private void configureReplica(String node) {
         Redis client = Redis.createClient(vertx, nodeOptions(node));
         client.connect()
-                .compose(connection -> notifications.ensure(connection, node)
+                .compose(connection -> notifications.ensure(connection, node, false)
                         .onComplete(done -> connection.close()))
                 .onComplete(done -> client.close());
     }

@@ -8,6 +8,10 @@ public sealed interface DecodedKey {
     record Accepted(ExpiryKey key) implements DecodedKey {
     }
 
+    /** A test key Lethe set itself, to see that the node announces expired keys; not a row of any target. */
+    record Canary(String key) implements DecodedKey {
+    }
+
     /**
      * @param outcome {@link EventOutcome#IGNORED} for another application's key, {@link EventOutcome#INVALID} for a
      *        malformed one of ours

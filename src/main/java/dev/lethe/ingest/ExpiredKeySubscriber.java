@@ -1,6 +1,7 @@
 package dev.lethe.ingest;
 
 import java.util.Map;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -59,12 +60,15 @@ public class ExpiredKeySubscriber {
         // ConfigRules made sure that the two agree where both are set.
         int database = redis.database().or(() -> ConfigRules.redisDatabase(redisOptions.getEndpoint())).orElse(0);
         channel = "__keyevent@" + database + "__:expired";
+        Canaries canaries = new Canaries();
         ExpiredKeys keys = new ExpiredKeys(new ExpiryKeyDecoder(config.keyPrefix(), config.maxKeyLength(), targets),
-                deletions, metrics);
+                deletions, metrics, canaries);
+        String canaryKey = config.keyPrefix() + ":" + ExpiryKeyDecoder.CANARY_TARGET + ":" + UUID.randomUUID();
         NotificationSetup notifications = new NotificationSetup(redis.configureNotifications());
         boolean sentinel = redisOptions.getType() == RedisClientType.SENTINEL;
         subscriptions = new Subscriptions(vertx, new NodeSubscription.Settings(channel, redis.reconnectMinBackoff(),
-                redis.reconnectMaxBackoff(), redis.pingInterval(), sentinel), notifications, keys, metrics, catchUp);
+                redis.reconnectMaxBackoff(), redis.pingInterval(), sentinel), notifications, keys, metrics, catchUp,
+                canaries, canaryKey, redis.notificationsCheck());
         if (redisOptions.getType() == RedisClientType.CLUSTER) {
             topology = new ClusterTopology(vertx, defaultClient, redisOptions, redis.topologyRefresh(), notifications,
                     subscriptions);

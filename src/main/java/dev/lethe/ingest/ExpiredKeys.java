@@ -21,18 +21,24 @@ final class ExpiredKeys {
     private final ExpiryKeyDecoder decoder;
     private final Deletions deletions;
     private final LetheMetrics metrics;
+    private final Canaries canaries;
     private final RateLimitedLog invalidKeys = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(10));
 
-    ExpiredKeys(ExpiryKeyDecoder decoder, Deletions deletions, LetheMetrics metrics) {
+    ExpiredKeys(ExpiryKeyDecoder decoder, Deletions deletions, LetheMetrics metrics, Canaries canaries) {
         this.decoder = decoder;
         this.deletions = deletions;
         this.metrics = metrics;
+        this.canaries = canaries;
     }
 
     void onExpired(byte[] key) {
         DecodedKey decoded = decoder.decode(key);
         if (decoded instanceof DecodedKey.Accepted accepted) {
             deletions.submit(accepted.key().target(), accepted.key().id());
+            return;
+        }
+        if (decoded instanceof DecodedKey.Canary canary) {
+            canaries.heard(canary.key());
             return;
         }
         DecodedKey.Rejected rejected = (DecodedKey.Rejected) decoded;

@@ -21,6 +21,10 @@ public final class ExpiryKeyDecoder {
     private static final DecodedKey UNKNOWN_TARGET = new DecodedKey.Rejected(EventOutcome.INVALID, "unknown target");
     private static final DecodedKey NOT_UTF8 = new DecodedKey.Rejected(EventOutcome.INVALID, "id is not UTF-8");
 
+    /** The target segment of Lethe's test keys; target names starting with "lethe-" are Lethe's own. */
+    static final String CANARY_TARGET = "lethe-canary";
+    private static final byte[] CANARY = CANARY_TARGET.getBytes(StandardCharsets.US_ASCII);
+
     private final byte[] prefix;
     private final int maxLength;
     private final Target[] targets;
@@ -63,6 +67,9 @@ public final class ExpiryKeyDecoder {
         if (separator < 0) {
             return NO_TARGET;
         }
+        if (separator - prefix.length == CANARY.length && startsWith(key, prefix.length, CANARY)) {
+            return new DecodedKey.Canary(new String(key, StandardCharsets.UTF_8));
+        }
         Target target = target(key, prefix.length, separator);
         if (target == null) {
             return UNKNOWN_TARGET;
@@ -76,6 +83,15 @@ public final class ExpiryKeyDecoder {
             return new DecodedKey.Rejected(EventOutcome.INVALID, "not a " + target.idType().configName() + " id");
         }
         return new DecodedKey.Accepted(new ExpiryKey(target, id));
+    }
+
+    private static boolean startsWith(byte[] key, int from, byte[] part) {
+        for (int i = 0; i < part.length; i++) {
+            if (key[from + i] != part[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The target named by key[from, to); a handful of targets, compared byte by byte without allocating. */

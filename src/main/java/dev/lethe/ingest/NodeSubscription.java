@@ -137,7 +137,7 @@ final class NodeSubscription {
                     .endHandler(end -> context.runOnContext(v -> lost(opened, null)));
             setupTimer = context.owner().setTimer(deadline, id -> lost(opened,
                     new IllegalStateException("not subscribed within " + deadline + " ms")));
-            notifications.ensure(opened, node)
+            notifications.ensure(opened, node, false)
                     .compose(ignored -> opened.send(Request.cmd(Command.SUBSCRIBE).arg(settings.channel())))
                     .onFailure(failure -> context.runOnContext(v -> lost(opened, failure)));
         });

@@ -1,10 +1,7 @@
 package dev.lethe.ingest;
 
-import java.time.Duration;
-
 import org.jboss.logging.Logger;
 
-import dev.lethe.support.RateLimitedLog;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
@@ -13,61 +10,65 @@ import io.vertx.redis.client.Response;
 import io.vertx.redis.client.impl.types.ErrorType;
 
 /**
- * Makes sure a Redis node announces expired keys. Runs on every (re)connection, because a restarted Redis forgets a
- * CONFIG SET. A managed Redis may refuse CONFIG: then one warning says what an operator must run, and the
- * subscription goes ahead anyway (the sweep covers what is not announced).
+ * Makes sure a Redis node announces expired keys, where Lethe may: it reads {@code notify-keyspace-events} and adds
+ * what is missing, keeping the flags other applications rely on. It runs at every (re)connection, because a
+ * restarted Redis forgets a CONFIG SET, and at every notification check, because an operator may change it. With
+ * lethe.redis.configure-notifications=false it sends no CONFIG command at all.
  */
 final class NotificationSetup {
 
     private static final Logger LOG = Logger.getLogger(NotificationSetup.class);
 
+    /** What CONFIG told of a node. */
+    enum Flags {
+        /** The node announces expired keys (its flags sufficed, or Lethe set them). */
+        ANNOUNCED,
+        /** Lethe may not ask (configure-notifications=false), or the node refused CONFIG: only a test key can tell. */
+        UNKNOWN
+    }
+
     private final boolean configure;
-    private final RateLimitedLog refusals = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofMinutes(10));
 
     NotificationSetup(boolean configure) {
         this.configure = configure;
     }
 
-    Future<Void> ensure(RedisConnection connection, String node) {
+    boolean configures() {
+        return configure;
+    }
+
+    /**
+     * @param recheck whether this is a periodic check, when flags found wanting were turned off by someone
+     */
+    Future<Flags> ensure(RedisConnection connection, String node, boolean recheck) {
+        if (!configure) {
+            return Future.succeededFuture(Flags.UNKNOWN);
+        }
         return connection.send(Request.cmd(Command.CONFIG).arg("GET").arg(NotificationFlags.PARAMETER))
                 .compose(reply -> {
                     String flags = flags(reply);
                     if (NotificationFlags.suffice(flags)) {
-                        return Future.<Void>succeededFuture();
+                        return Future.succeededFuture(Flags.ANNOUNCED);
                     }
                     String merged = NotificationFlags.merge(flags);
-                    if (!configure) {
-                        refusals.log("Redis node %s has %s '%s', which does not announce expired keys, and "
-                                + "lethe.redis.configure-notifications=false. Run: CONFIG SET %s %s",
-                                node, NotificationFlags.PARAMETER, flags, NotificationFlags.PARAMETER, merged);
-                        return Future.<Void>succeededFuture();
-                    }
                     return connection.send(Request.cmd(Command.CONFIG).arg("SET").arg(NotificationFlags.PARAMETER)
                             .arg(merged))
-                            .<Void>map(ok -> {
-                                LOG.infof("Set %s on Redis node %s from '%s' to '%s'", NotificationFlags.PARAMETER,
-                                        node, flags, merged);
-                                return null;
-                            })
-                            .recover(failure -> refusedOrLost(node, failure, merged));
+                            .map(ok -> {
+                                if (recheck) {
+                                    LOG.warnf("Redis node %s had %s '%s', which announces no expired keys (someone"
+                                            + " changed it); Lethe set it back to '%s'", node,
+                                            NotificationFlags.PARAMETER, flags, merged);
+                                } else {
+                                    LOG.infof("Set %s on Redis node %s from '%s' to '%s'",
+                                            NotificationFlags.PARAMETER, node, flags, merged);
+                                }
+                                return Flags.ANNOUNCED;
+                            });
                 })
-                .recover(failure -> refusedOrLost(node, failure, "Ex (added to the flags your other applications need)"));
-    }
-
-    /** An error reply is a refusal to live with; anything else means the connection is gone. */
-    private Future<Void> refusedOrLost(String node, Throwable failure, String flags) {
-        if (!(failure instanceof ErrorType)) {
-            return Future.failedFuture(failure);
-        }
-        refused(node, failure, flags);
-        return Future.succeededFuture();
-    }
-
-    private void refused(String node, Throwable failure, String flags) {
-        refusals.log("Redis node %s refused CONFIG (%s), so expired keys may not be announced. An operator must run: "
-                + "CONFIG SET %s %s (on a managed Redis, set the parameter %s instead). Until then the sweep "
-                + "deletes expired rows on its own.", node, failure.getMessage(), NotificationFlags.PARAMETER, flags,
-                NotificationFlags.PARAMETER);
+                .recover(failure -> failure instanceof ErrorType
+                        // A refusal (a managed Redis, an ACL without CONFIG) leaves the test key to tell.
+                        ? Future.succeededFuture(Flags.UNKNOWN)
+                        : Future.failedFuture(failure));
     }
 
     private static String flags(Response reply) {

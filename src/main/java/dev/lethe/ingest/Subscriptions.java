@@ -1,6 +1,7 @@
 package dev.lethe.ingest;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,8 +20,8 @@ import io.vertx.redis.client.RedisOptions;
  */
 final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Listener {
 
-    /** A node's subscription and the client it owns. */
-    private record Subscribed(NodeSubscription subscription, Redis client) {
+    /** A node's subscription, the check of its notifications, and the client they share. */
+    private record Subscribed(NodeSubscription subscription, NotificationWatch notifications, Redis client) {
     }
 
     private final Vertx vertx;
@@ -29,19 +30,28 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
     private final ExpiredKeys keys;
     private final LetheMetrics metrics;
     private final Runnable catchUp;
+    private final Canaries canaries;
+    private final String canaryKey;
+    private final Duration notificationsCheck;
     private final Map<String, Subscribed> nodes = new ConcurrentHashMap<>();
     private final Set<String> joinedLate = ConcurrentHashMap.newKeySet();
     private volatile Runnable onLost = () -> { };
 
-    /** @param catchUp runs when a subscription becomes live after keys may have expired unseen */
+    /**
+     * @param catchUp runs when a subscription becomes live after keys may have expired unseen
+     * @param canaryKey the test key of this instance, without a hash tag
+     */
     Subscriptions(Vertx vertx, NodeSubscription.Settings settings, NotificationSetup notifications, ExpiredKeys keys,
-            LetheMetrics metrics, Runnable catchUp) {
+            LetheMetrics metrics, Runnable catchUp, Canaries canaries, String canaryKey, Duration notificationsCheck) {
         this.vertx = vertx;
         this.settings = settings;
         this.notifications = notifications;
         this.keys = keys;
         this.metrics = metrics;
         this.catchUp = catchUp;
+        this.canaries = canaries;
+        this.canaryKey = canaryKey;
+        this.notificationsCheck = notificationsCheck;
     }
 
     /** What to do when any subscription is lost, besides resubscribing it: in a cluster, read the topology. */
@@ -53,11 +63,14 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
     public void subscribe(String node, Redis client, boolean catchUpOnFirst) {
         NodeSubscription subscription = new NodeSubscription(vertx, node, client::connect, settings, notifications,
                 keys, this);
+        NotificationWatch watch = new NotificationWatch(vertx, node, client::connect, notifications, canaries,
+                canaryKey, notificationsCheck, subscription::isLive);
         if (catchUpOnFirst) {
             joinedLate.add(node);
         }
         metrics.subscriptionState(node, () -> subscription.isLive() ? 1 : 0);
-        nodes.put(node, new Subscribed(subscription, client));
+        metrics.notificationsState(node, watch::state);
+        nodes.put(node, new Subscribed(subscription, watch, client));
         subscription.start();
     }
 
@@ -66,6 +79,7 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
         Subscribed subscribed = nodes.remove(node);
         if (subscribed != null) {
             subscribed.subscription().stop();
+            subscribed.notifications().stop();
             vertx.setTimer(1000, id -> subscribed.client().close());
             metrics.forgetSubscription(node);
         }
@@ -78,6 +92,10 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
 
     @Override
     public void subscribed(String node, boolean afterGap) {
+        Subscribed subscribed = nodes.get(node);
+        if (subscribed != null) {
+            subscribed.notifications().checkSoon();
+        }
         if (joinedLate.remove(node) || afterGap) {
             catchUp.run();
         }
@@ -115,6 +133,7 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
         for (String node : Set.copyOf(nodes.keySet())) {
             Subscribed subscribed = nodes.remove(node);
             subscribed.subscription().stop();
+            subscribed.notifications().stop();
             subscribed.client().close();
         }
     }

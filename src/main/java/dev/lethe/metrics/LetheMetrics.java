@@ -29,6 +29,7 @@ public class LetheMetrics {
     public static final String EVENTS = "lethe.events";
     public static final String REDIS_SUBSCRIBED = "lethe.redis.subscribed";
     public static final String REDIS_SUBSCRIPTION_LOSSES = "lethe.redis.subscription.losses";
+    public static final String REDIS_NOTIFICATIONS = "lethe.redis.notifications";
     public static final String DATABASE_ERRORS = "lethe.database.errors";
     public static final String SWEEP_RUNS = "lethe.sweep.runs";
     public static final String SWEEP_DURATION = "lethe.sweep.duration";
@@ -149,8 +150,19 @@ public class LetheMetrics {
                 .register(registry);
     }
 
+    /** Publishes whether a node announces expired keys: 1 yes, 0 no, no value until it is known. */
+    public void notificationsState(String node, Supplier<Number> state) {
+        Gauge.builder(REDIS_NOTIFICATIONS, state)
+                .description("1 while the Redis node announces expired keys (notify-keyspace-events has E and x, or a"
+                        + " test key's expiry was heard), 0 when it does not")
+                .tag(TAG_NODE, node)
+                .strongReference(true)
+                .register(registry);
+    }
+
     public void forgetSubscription(String node) {
         registry.find(REDIS_SUBSCRIBED).tag(TAG_NODE, node).meters().forEach(registry::remove);
+        registry.find(REDIS_NOTIFICATIONS).tag(TAG_NODE, node).meters().forEach(registry::remove);
     }
 
     /** Counts a finished sweep run and records how long it took. */

@@ -45,7 +45,8 @@ class RedisRestartTest {
                     "lethe.sweep.lookahead", "0s",
                     "lethe.targets.message.table", "Message",
                     "lethe.redis.reconnect-max-backoff", "500ms",
-                    "lethe.redis.ping-interval", "500ms");
+                    "lethe.redis.ping-interval", "500ms",
+                    "lethe.redis.notifications-check", "1s");
         }
     }
 
@@ -106,6 +107,19 @@ class RedisRestartTest {
     }
 
     @Test
+    void notificationsAnOperatorTurnsOffAreNoticedAndTurnedBackOn() {
+        RedisServer server = OwnRedis.server();
+        String node = "127.0.0.1:" + server.port();
+        awaitSubscribed(node, true);
+
+        assertThat(server.command("CONFIG SET notify-keyspace-events \"\"")).isEqualTo("+OK");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notificationFlags(server))
+                .as("set back by the periodic check").contains("E").contains("x"));
+        assertThat(Prometheus.scrape().value("lethe_redis_notifications", "node", node)).isEqualTo(1);
+        assertRowDeletedAfterKeyExpires();
+    }
+
+    @Test
     void silentRedisIsDetectedByItsUnansweredPing() {
         RedisServer server = OwnRedis.server();
         String node = "127.0.0.1:" + server.port();
@@ -133,13 +147,9 @@ class RedisRestartTest {
     }
 
     private static String notificationFlags(RedisServer server) {
-        try (var socket = new java.net.Socket("127.0.0.1", server.port())) {
-            socket.getOutputStream().write("CONFIG GET notify-keyspace-events\r\n".getBytes());
-            byte[] reply = new byte[256];
-            int read = socket.getInputStream().read(reply);
-            return new String(reply, 0, read).split("\r\n")[4];
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+        try (RedisClient client = new RedisClient(server.uri())) {
+            String[] reply = client.command("CONFIG", "GET", "notify-keyspace-events").split("\n");
+            return reply.length > 1 ? reply[1] : "";
         }
     }
 

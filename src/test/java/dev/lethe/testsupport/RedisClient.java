@@ -71,6 +71,11 @@ public final class RedisClient implements AutoCloseable {
             if (reply == null) {
                 return "";
             }
+            if (reply.type() == io.vertx.redis.client.ResponseType.MULTI && reply.isMap()) {
+                StringBuilder lines = new StringBuilder();
+                reply.getKeys().forEach(key -> lines.append(key).append('\n').append(reply.get(key)).append('\n'));
+                return lines.toString();
+            }
             if (reply.type() == io.vertx.redis.client.ResponseType.MULTI) {
                 StringBuilder lines = new StringBuilder();
                 reply.forEach(element -> lines.append(element).append('\n'));
