@@ -49,6 +49,11 @@ public final class Prometheus {
         return series.getOrDefault(key.toString(), 0.0);
     }
 
+    /** Every series, as Prometheus text names it ({@code name{label="value",...}}), and its value. */
+    public Map<String, Double> series() {
+        return Map.copyOf(series);
+    }
+
     public boolean has(String name) {
         return series.keySet().stream().anyMatch(k -> k.equals(name) || k.startsWith(name + "{"));
     }

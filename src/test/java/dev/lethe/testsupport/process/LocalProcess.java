@@ -154,6 +154,16 @@ public abstract class LocalProcess implements AutoCloseable {
         }
     }
 
+    /** Whether a command of this name is on the PATH. */
+    public static boolean onPath(String command) {
+        for (String folder : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(folder, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The command as the postgres user when the tests run as root (initdb and pgbouncer refuse root). */
     public static List<String> asPostgres(List<String> command) {
         List<String> full = new ArrayList<>();
