@@ -42,8 +42,10 @@ public abstract class LetheTestProfile implements QuarkusTestProfile {
         return List.of();
     }
 
+    /** The test class's name (profiles are nested in it), so that each test class gets its own database and keys. */
     public String name() {
-        return getClass().getSimpleName().toLowerCase(Locale.ROOT).replace("profile", "");
+        Class<?> named = getClass().getEnclosingClass() != null ? getClass().getEnclosingClass() : getClass();
+        return named.getSimpleName().toLowerCase(Locale.ROOT).replace("profile", "");
     }
 
     public String keyPrefix() {
