@@ -153,6 +153,12 @@ public final class ConfigRules {
             problems.add("quarkus.datasource.reactive.url must start with postgresql:// (Lethe's client is not"
                     + " JDBC), such as postgresql://db.example.com:5432/chat?sslmode=require");
         }
+        if (config.demo().enabled() && url.isPresent()
+                && !urlDatabase(url.get()).equals(Optional.of(config.demo().database()))) {
+            problems.add("lethe.demo.enabled=true writes demo rows, so it runs only on the database"
+                    + " lethe.demo.database=" + config.demo().database() + ", and quarkus.datasource.reactive.url"
+                    + " names another: point the URL at it, or turn the demo off");
+        }
         Optional<String> hosts = quarkus.getOptionalValue("quarkus.redis.hosts", String.class);
         boolean cluster = quarkus.getOptionalValue("quarkus.redis.client-type", String.class)
                 .filter("cluster"::equalsIgnoreCase).isPresent();
@@ -175,6 +181,18 @@ public final class ConfigRules {
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Configuration validation failed:\n\t" + String.join("\n\t", problems));
         }
+    }
+
+    /** The database a postgresql:// URL names: the path after its host, without the parameters. */
+    static Optional<String> urlDatabase(String url) {
+        int authority = url.indexOf("://");
+        int slash = url.indexOf('/', authority < 0 ? 0 : authority + 3);
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        int query = url.indexOf('?', slash);
+        String name = url.substring(slash + 1, query < 0 ? url.length() : query);
+        return name.isEmpty() ? Optional.empty() : Optional.of(name);
     }
 
     /** The database a Redis URI selects with its path (redis://host:6379/2), if it selects one. */

@@ -75,8 +75,32 @@ public interface LetheConfig {
 
     Outbox outbox();
 
+    Demo demo();
+
     /** The tables Lethe deletes from, by target name (the middle segment of the key). */
     Map<String, TargetConfig> targets();
+
+    /**
+     * The demo that {@code mvn quarkus:dev} runs (and {@code -Dquarkus.profile=demo} on the built application): it
+     * creates its database and the ready-made tables on the local PostgreSQL, then writes rows and their keys, so the
+     * log and the metrics show rows disappearing on time. It writes rows, so it runs only on the database it names.
+     */
+    interface Demo {
+        /** Runs the demo: creates lethe.demo.database and its tables, writes rows, logs what became of them. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The database the demo creates and writes in; quarkus.datasource.reactive.url must name it. */
+        @WithDefault("lethe_demo")
+        @Pattern(regexp = "[a-z_][a-z0-9_]{0,62}", message = "must be a lower-case name such as lethe_demo")
+        String database();
+
+        /** Rows the demo writes per second, each with its key. */
+        @WithDefault("5")
+        @Min(1)
+        @Max(100)
+        int rowsPerSecond();
+    }
 
     interface Coordination {
         /**

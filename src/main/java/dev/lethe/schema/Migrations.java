@@ -1,8 +1,5 @@
 package dev.lethe.schema;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +10,7 @@ import org.jboss.logging.Logger;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.LetheSchema;
 import dev.lethe.store.Database;
+import dev.lethe.support.ClasspathText;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -75,7 +73,7 @@ public class Migrations {
                         return Uni.createFrom().item(false);
                     }
                     // The simple query protocol runs the whole script, statement after statement.
-                    return connection.query(read(script)).execute().replaceWith(true);
+                    return connection.query(ClasspathText.read(script)).execute().replaceWith(true);
                 });
     }
 
@@ -84,16 +82,5 @@ public class Migrations {
         return connection.query(EXISTS).execute().chain(rows -> rows.iterator().next().getBoolean(0)
                 ? connection.query(VERSION).execute().map(version -> version.iterator().next().getInteger(0))
                 : Uni.createFrom().item(0));
-    }
-
-    static String read(String script) {
-        try (InputStream in = Migrations.class.getClassLoader().getResourceAsStream(script)) {
-            if (in == null) {
-                throw new IllegalStateException("missing migration script " + script);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -121,7 +121,7 @@ public class DatabaseReady {
     }
 
     /** The one-line problem of a failure that no amount of waiting cures. */
-    static Optional<String> incurable(Throwable failure) {
+    public static Optional<String> incurable(Throwable failure) {
         Throwable cause = Failures.unwrap(failure);
         if (cause instanceof PgException pg && pg.getSqlState() != null) {
             String why = " (" + Failures.describe(pg) + ")";

@@ -27,13 +27,24 @@ class ConfigRulesTest {
     private static final Map<String, String> MINIMAL = Map.of("lethe.targets.message.table", "Message");
 
     private static LetheConfig read(Map<String, String> properties) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        return build(properties).getConfigMapping(LetheConfig.class);
+    }
+
+    private static SmallRyeConfig build(Map<String, String> properties) {
+        return new SmallRyeConfigBuilder()
                 .withMapping(LetheConfig.class)
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 500))
                 .withValidator(new BeanValidationConfigValidatorImpl())
                 .build();
-        return config.getConfigMapping(LetheConfig.class);
+    }
+
+    /** The rules that read Quarkus' own settings too, as Lethe runs them before it connects. */
+    private static void checkAgainstQuarkus(Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>(MINIMAL);
+        properties.putAll(overrides);
+        SmallRyeConfig config = build(properties);
+        ConfigRules.checkAgainst(config.getConfigMapping(LetheConfig.class), config);
     }
 
     /** The problems, one line each, as Quarkus prints them. */
@@ -125,5 +136,35 @@ class ConfigRulesTest {
     void aShortBootstrapKeyIsNamed() {
         assertThat(problems(Map.of("lethe.admin.bootstrap-key", "too-short")))
                 .contains("lethe.admin.bootstrap-key must be 32 to 256 random characters");
+    }
+
+    @Test
+    void theDemoRunsOnlyOnTheDatabaseItNames() {
+        checkAgainstQuarkus(Map.of("lethe.demo.enabled", "true",
+                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/lethe_demo?sslmode=disable"));
+        assertThatThrownBy(() -> checkAgainstQuarkus(Map.of("lethe.demo.enabled", "true",
+                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/chat")))
+                .hasMessageContaining("lethe.demo.enabled=true writes demo rows, so it runs only on the database"
+                        + " lethe.demo.database=lethe_demo");
+        assertThatThrownBy(() -> checkAgainstQuarkus(Map.of("lethe.demo.enabled", "true",
+                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/lethe_demo_backup")))
+                .hasMessageContaining("lethe.demo.database=lethe_demo");
+        checkAgainstQuarkus(Map.of("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/chat"));
+    }
+
+    @Test
+    void aRedisDatabaseThatDiffersFromTheHostsOneIsNamed() {
+        assertThatThrownBy(() -> checkAgainstQuarkus(Map.of("lethe.redis.database", "0",
+                "quarkus.redis.hosts", "redis://127.0.0.1:6379/10",
+                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/chat")))
+                .hasMessageContaining("lethe.redis.database=0 differs from the database 10 that quarkus.redis.hosts"
+                        + " selects");
+    }
+
+    @Test
+    void aJdbcUrlIsNamed() {
+        assertThatThrownBy(() -> checkAgainstQuarkus(Map.of(
+                "quarkus.datasource.reactive.url", "jdbc:postgresql://127.0.0.1:5432/chat")))
+                .hasMessageContaining("quarkus.datasource.reactive.url must start with postgresql://");
     }
 }
