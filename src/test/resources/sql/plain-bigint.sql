@@ -42,6 +42,20 @@ DELETE FROM "public"."refresh_tokens"
 WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
 RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
+-- sweepExpiredInPages
+/* lethe:refresh:sweep-pages */
+WITH picked AS (
+  SELECT ctid FROM "public"."refresh_tokens"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)
+  LIMIT $3
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."refresh_tokens"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
 -- lookahead
 /* lethe:refresh:lookahead-read */
 SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8
@@ -60,3 +74,12 @@ FROM (SELECT "expires_at" AS e FROM "public"."refresh_tokens"
 -- countAlsoDue
 /* lethe:refresh:count-also-due */
 SELECT 0::int8 WHERE $1::int4 IS NOT NULL;
+
+-- tableSize
+/* lethe:refresh:table-size */
+SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::float8,
+       COALESCE(max(pg_relation_size(c.oid)), 0) / current_setting('block_size')::int8
+FROM pg_class c
+WHERE c.relkind IN ('r', 'm')
+  AND (c.oid = $1::text::regclass
+       OR c.oid IN (SELECT relid FROM pg_partition_tree($1::text::regclass)));

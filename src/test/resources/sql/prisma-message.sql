@@ -84,6 +84,34 @@ outboxed AS (
   SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
 SELECT r0 FROM deleted;
 
+-- sweepExpiredInPages
+/* lethe:message:sweep-pages */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  LIMIT $3
+  FOR UPDATE SKIP LOCKED),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0 FROM deleted;
+
 -- sweepAlsoDue
 /* lethe:message:sweep-also-due */
 WITH picked AS (
@@ -134,3 +162,12 @@ FROM (SELECT 1 FROM "public"."Message"
         AND (NOT "legalHold")
         AND NOT COALESCE("expiresAt" <= (now() AT TIME ZONE 'UTC'), false)
       LIMIT $1) due;
+
+-- tableSize
+/* lethe:message:table-size */
+SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::float8,
+       COALESCE(max(pg_relation_size(c.oid)), 0) / current_setting('block_size')::int8
+FROM pg_class c
+WHERE c.relkind IN ('r', 'm')
+  AND (c.oid = $1::text::regclass
+       OR c.oid IN (SELECT relid FROM pg_partition_tree($1::text::regclass)));

@@ -10,8 +10,9 @@ import io.vertx.core.Vertx;
 
 /**
  * Gathers the ids of one target and source into batches: a batch leaves when it is full or when its first id has
- * waited for the linger time, and at most a few batches are in flight. The buffer is bounded; when it is full the
- * offer is refused, and the caller counts the id as dropped and leaves it to the sweep.
+ * waited for the linger time, and at most a few batches are in flight. Rows handed over at their due instant do not
+ * wait for the linger: they leave together at once. The buffer is bounded; when it is full the offer is refused, and
+ * the caller counts the id as dropped and leaves it to the sweep.
  */
 final class DeleteQueue {
 
@@ -29,6 +30,7 @@ final class DeleteQueue {
     private int inFlight;
     private long lingerTimer = -1;
     private boolean overdue;
+    private boolean sendingSoon;
     private Runnable onIdle;
 
     DeleteQueue(Target target, Source source, BatchDeleter deleter, Vertx vertx, LetheConfig.Batch config,
@@ -59,6 +61,40 @@ final class DeleteQueue {
         }
         if (full) {
             flush();
+        }
+        return true;
+    }
+
+    /**
+     * Adds an id whose row is due now; false when the buffer is full. It leaves without waiting for the linger, with
+     * every id added in the same moment: the look-ahead's timer hands over all the rows due at one instant in one go,
+     * and the batch is sent once that is done, on the next turn of the event loop.
+     */
+    boolean offerDue(Object id) {
+        boolean full;
+        boolean send;
+        synchronized (this) {
+            if (ids.size() >= capacity) {
+                return false;
+            }
+            ids.add(id);
+            full = ids.size() >= batchSize;
+            send = !sendingSoon;
+            sendingSoon = true;
+        }
+        if (full) {
+            flush();
+        }
+        if (send) {
+            vertx.runOnContext(ignored -> {
+                synchronized (this) {
+                    sendingSoon = false;
+                    if (!ids.isEmpty()) {
+                        overdue = true;
+                    }
+                }
+                flush();
+            });
         }
         return true;
     }

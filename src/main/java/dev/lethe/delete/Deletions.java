@@ -109,10 +109,14 @@ public class Deletions implements DeferredDeletes.Sink {
     /** A deferred row's due time has come. */
     @Override
     public void due(Target target, Source source, Object id) {
-        offer(target, source, id);
+        offer(target, source, id, true);
     }
 
     private void offer(Target target, Source source, Object id) {
+        offer(target, source, id, false);
+    }
+
+    private void offer(Target target, Source source, Object id, boolean dueNow) {
         TargetGate.Verdict verdict = gate.verdict(target.name());
         if (verdict == TargetGate.Verdict.NOT_OWNER) {
             if (source == Source.EVENT) {
@@ -122,7 +126,8 @@ public class Deletions implements DeferredDeletes.Sink {
         }
         Map<Source, DeleteQueue> bySource = queues.get(target.name());
         // A paused target would delete nothing anyway: its rows wait for the sweep that follows the resume.
-        if (bySource == null || verdict == TargetGate.Verdict.PAUSED || !bySource.get(source).offer(id)) {
+        if (bySource == null || verdict == TargetGate.Verdict.PAUSED
+                || !(dueNow ? bySource.get(source).offerDue(id) : bySource.get(source).offer(id))) {
             if (source == Source.EVENT) {
                 metrics.event(EventOutcome.DROPPED);
             }

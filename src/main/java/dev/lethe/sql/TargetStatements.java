@@ -21,13 +21,19 @@ import java.util.Optional;
  * @param inspectByIds for ids that were not deleted: seconds until due (null when the expiry is NULL, far negative
  *        when the extra due condition holds), and whether the guard allows deletion
  * @param sweepExpired deletes up to {@code $1} expired rows, oldest first, through the expiry index; returns lag
+ * @param sweepExpiredInPages deletes up to {@code $3} expired rows stored in heap pages {@code $1} (included) to
+ *        {@code $2} (excluded), by a TID range scan; in a partitioned table, in those pages of every partition;
+ *        returns lag
+ * @param tableSize estimated rows and the size in pages of the largest heap (of the partitions, for a partitioned
+ *        table) of the table whose quoted name is {@code $1}
  * @param sweepAlsoDue deletes up to {@code $1} rows matching the extra due condition; returns lag
  * @param lookahead ids and seconds until due of up to {@code $2} rows expiring within {@code $1} milliseconds
  * @param backlog count (up to {@code $1}) and age in seconds of the oldest of the expired rows the guard allows
  * @param countAlsoDue count (up to {@code $1}) of rows due only by the extra due condition, for a dry run
  */
 public record TargetStatements(String deleteEventIds, String deleteDueIds, String inspectByIds, String sweepExpired,
-        Optional<String> sweepAlsoDue, String lookahead, String backlog, String countAlsoDue) {
+        String sweepExpiredInPages, Optional<String> sweepAlsoDue, String lookahead, String backlog,
+        String countAlsoDue, String tableSize) {
 
     /** How far overdue a row matching the extra due condition counts: due for as long as anyone can tell. */
     static final String ALWAYS_DUE = "-1e9";
@@ -98,6 +104,23 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
                     AND NOT COALESCE({expired}, false)
                   LIMIT $1) due""";
 
+    /** A range of heap pages, as a TID range scan reads it (PostgreSQL 14 and later). */
+    private static final String IN_PAGES = """
+            ctid >= format('(%s,0)', $1::int8)::tid
+                AND ctid < format('(%s,0)', $2::int8)::tid""";
+
+    /**
+     * The planner's row estimate and the heap's size now. The table's name travels as a parameter, read as a
+     * regclass, so that it needs no quoting inside a string literal.
+     */
+    private static final String TABLE_SIZE = """
+            SELECT COALESCE(sum(GREATEST(c.reltuples, 0)), 0)::float8,
+                   COALESCE(max(pg_relation_size(c.oid)), 0) / current_setting('block_size')::int8
+            FROM pg_class c
+            WHERE c.relkind IN ('r', 'm')
+              AND (c.oid = $1::text::regclass
+                   OR c.oid IN (SELECT relid FROM pg_partition_tree($1::text::regclass)))""";
+
     private static final String COUNT_NOTHING = "SELECT 0::int8 WHERE $1::int4 IS NOT NULL";
 
     public static TargetStatements build(String target, TableShape shape, IdType idType) {
@@ -130,6 +153,8 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
                     "expiredAndAllowed", and(allowed(shape.expired()), "        "));
             String sweepExpired = delete(Source.SWEEP, and(deletable(shape.expired()), "    ")
                     + "\n  ORDER BY " + shape.expiresColumn() + " LIMIT $1", deletable(shape.expired()), lag);
+            String sweepInPages = delete(Source.SWEEP, IN_PAGES + "\n    AND " + and(deletable(shape.expired()),
+                    "    ") + "\n  LIMIT $3", deletable(shape.expired()), lag);
             Optional<String> sweepAlsoDue = shape.alsoDueWhen().map(also -> "(" + also + ")").map(alsoDue -> delete(
                     Source.SWEEP, and(deletable(alsoDue), "    ") + "\n  LIMIT $1", deletable(alsoDue), lag));
             String countAlsoDue = shape.alsoDueWhen()
@@ -141,10 +166,12 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
                     tag("lookahead") + delete(Source.SWEEP, pickByIds, deletable(shape.due()), idAndLag),
                     tag("inspect") + SqlTemplate.fill(INSPECT, common),
                     tag("sweep") + sweepExpired,
+                    tag("sweep-pages") + sweepInPages,
                     sweepAlsoDue.map(sql -> tag("sweep-also-due") + sql),
                     tag("lookahead-read") + SqlTemplate.fill(LOOKAHEAD, common),
                     tag("backlog") + SqlTemplate.fill(BACKLOG, common),
-                    tag("count-also-due") + countAlsoDue);
+                    tag("count-also-due") + countAlsoDue,
+                    tag("table-size") + TABLE_SIZE);
         }
 
         private String tag(String purpose) {

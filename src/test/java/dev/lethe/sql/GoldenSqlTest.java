@@ -48,10 +48,12 @@ class GoldenSqlTest {
         statements.put("deleteDueIds", sql.deleteDueIds());
         statements.put("inspectByIds", sql.inspectByIds());
         statements.put("sweepExpired", sql.sweepExpired());
+        statements.put("sweepExpiredInPages", sql.sweepExpiredInPages());
         sql.sweepAlsoDue().ifPresent(statement -> statements.put("sweepAlsoDue", statement));
         statements.put("lookahead", sql.lookahead());
         statements.put("backlog", sql.backlog());
         statements.put("countAlsoDue", sql.countAlsoDue());
+        statements.put("tableSize", sql.tableSize());
         StringBuilder text = new StringBuilder("-- Every statement Lethe runs for target '" + target.name() + "' ("
                 + target.shape().displayName() + "), exactly as sent. Written by GoldenSqlTest.\n");
         statements.forEach((name, statement) -> text.append("\n-- ").append(name).append('\n').append(statement)
