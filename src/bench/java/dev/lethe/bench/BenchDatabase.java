@@ -50,6 +50,13 @@ final class BenchDatabase implements AutoCloseable {
         }
     }
 
+    /** Inserts rows like {@link #insert}, stored in random order. */
+    void insertShuffled(int rows, String expiresAt) {
+        sql.execute("INSERT INTO " + TABLE + " (id, chat_id, body, expires_at) SELECT gen_random_uuid(),"
+                + " gen_random_uuid(), 'benchmark message body', " + expiresAt
+                + " FROM generate_series(1, " + rows + ") g ORDER BY random()");
+    }
+
     /**
      * Cleans up after a bulk load and writes it out, so that neither autovacuum (off on some machines) nor the
      * checkpoint the load would trigger runs during the measurement.
@@ -83,12 +90,6 @@ final class BenchDatabase implements AutoCloseable {
     boolean anyDueBy(long instantMillis) {
         return !sql.column("SELECT 1 FROM " + TABLE + " WHERE expires_at <= to_timestamp(?) LIMIT 1",
                 instantMillis / 1000.0).isEmpty();
-    }
-
-    /** The earliest expiry in the table (epoch millis), or -1; the sweep deletes oldest first. */
-    long earliestExpiry() {
-        List<Object> value = sql.column("SELECT (EXTRACT(EPOCH FROM min(expires_at)) * 1000)::int8 FROM " + TABLE);
-        return value.get(0) == null ? -1 : ((Number) value.get(0)).longValue();
     }
 
     /**

@@ -1,8 +1,5 @@
 package dev.lethe.bench;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,9 +9,7 @@ import java.util.Map;
 import dev.lethe.testsupport.ServiceProcess;
 
 /** The packaged service, started for one scenario, with what Linux tells about its memory and CPU. */
-final class LetheUnderTest implements AutoCloseable {
-
-    private static final double CLOCK_TICKS = 100.0;
+final class LetheUnderTest implements Subject {
 
     private final ServiceProcess process;
 
@@ -37,19 +32,15 @@ final class LetheUnderTest implements AutoCloseable {
     }
 
     /** Peak resident memory of the process so far (VmHWM), in MiB. */
-    double peakRssMib() {
-        return statusField("VmHWM") / 1024.0;
+    @Override
+    public double peakRssMib() {
+        return ProcessStats.peakRssMib(process.pid());
     }
 
     /** CPU time (user + system) the process has used so far, in seconds. */
-    double cpuSeconds() {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    @Override
+    public double cpuSeconds() {
+        return ProcessStats.cpuSeconds(process.pid());
     }
 
     /** The sum of a Prometheus series over all its label sets matching the filter (e.g. {@code source="event"}). */
@@ -67,19 +58,6 @@ final class LetheUnderTest implements AutoCloseable {
 
     String output() {
         return process.output();
-    }
-
-    private long statusField(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-            throw new IllegalStateException(field + " not found");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Override

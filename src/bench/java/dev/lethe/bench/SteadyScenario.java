@@ -29,6 +29,15 @@ final class SteadyScenario {
         this.redis = redis;
     }
 
+    /** What one subject did with the same steady load. */
+    private record Run(long published, Stats all, Stats event, Stats sweep, long leftBehind, double cpuSeconds,
+            double peakRssMib) {
+
+        double cpuMillisPerThousandRows() {
+            return cpuSeconds / all.count() * 1_000_000;
+        }
+    }
+
     List<Report> run() throws Exception {
         int rate = options.integer("steady-rate");
         int seconds = options.integer("steady-seconds");
@@ -40,51 +49,79 @@ final class SteadyScenario {
                 unrelated, pending, lead));
         Report resources = new Report("resources", "the service during the steady scenario");
 
+        Run lethe = measure(() -> LetheUnderTest.start(options, redis.uri(), Map.of()));
+        Run peer = measure(() -> PeerUnderTest.start(options, redis.uri()));
+
+        report.add("published", "Rows published (row + key)", lethe.published, "");
+        report.add("deleted", "Rows deleted", lethe.all.count(), "");
+        report.add("deleted_by_event", "... by the event path", lethe.event.count(), "");
+        report.add("deleted_by_sweep", "... by the look-ahead and sweep", lethe.sweep.count(), "");
+        report.add("lag_p50", "Lag p50, all rows", lethe.all.p50() * 1000, "ms");
+        report.check("lag_p99", "Lag p99, all rows", lethe.all.p99() * 1000, "ms", "< 50 ms",
+                lethe.all.p99() < 0.05);
+        report.check("lag_max", "Lag max, all rows", lethe.all.max() * 1000, "ms", "< 200 ms",
+                lethe.all.max() < 0.2);
+        report.add("lag_event_p50", "Lag p50 / p99 / max, event path", String.format("%.0f / %.0f / %.0f ms",
+                lethe.event.p50() * 1000, lethe.event.p99() * 1000, lethe.event.max() * 1000), "");
+        report.add("lag_sweep_p50", "Lag p50 / p99 / max, look-ahead and sweep", String.format(
+                "%.0f / %.0f / %.0f ms", lethe.sweep.p50() * 1000, lethe.sweep.p99() * 1000,
+                lethe.sweep.max() * 1000), "");
+        report.put("lag_event", Map.of("p50", lethe.event.p50(), "p99", lethe.event.p99(), "max", lethe.event.max()));
+        report.put("lag_sweep", Map.of("p50", lethe.sweep.p50(), "p99", lethe.sweep.p99(), "max", lethe.sweep.max()));
+        report.check("left_behind", "Rows still present 5 s after their due time", lethe.leftBehind, "", "0",
+                lethe.leftBehind == 0);
+        report.add("peer_lag", "Naive peer: lag p50 / p99 / max", String.format("%.0f / %.0f / %.0f ms",
+                peer.all.p50() * 1000, peer.all.p99() * 1000, peer.all.max() * 1000), "");
+        report.put("peer_lag_values", Map.of("p50", peer.all.p50(), "p99", peer.all.p99(), "max", peer.all.max()));
+        report.add("peer_left_behind", "Naive peer: rows still present 5 s after their due time", peer.leftBehind,
+                "");
+
+        resources.check("peak_rss_mib", "Peak RSS (VmHWM)", lethe.peakRssMib, "MiB", "< 200 MiB",
+                lethe.peakRssMib < 200);
+        resources.add("cpu_seconds", "CPU seconds (user + system)", lethe.cpuSeconds, "s");
+        resources.check("cpu_ms_per_thousand_rows", "CPU per 1,000 rows deleted", lethe.cpuMillisPerThousandRows(),
+                "ms", "<= 15 ms", lethe.cpuMillisPerThousandRows() <= 15);
+        resources.add("peer_cpu_ms_per_thousand_rows", "Naive peer: CPU per 1,000 rows deleted",
+                peer.cpuMillisPerThousandRows(), "ms");
+        double cpuRatio = peer.cpuMillisPerThousandRows() / lethe.cpuMillisPerThousandRows();
+        resources.check("peer_cpu_ratio", "Naive peer's CPU per row / Lethe's", cpuRatio, "x", ">= 3x",
+                cpuRatio >= 3);
+        resources.add("peer_peak_rss_mib", "Naive peer: peak RSS (VmHWM)", peer.peakRssMib, "MiB");
+        resources.add("jvm_options", "JVM options (both)", options.letheJvm().isEmpty() ? "(defaults)"
+                : String.join(" ", options.letheJvm()), "");
+        return List.of(report, resources);
+    }
+
+    /** Starts a subject on a fresh table and Redis. */
+    private interface Starter {
+        Subject start() throws Exception;
+    }
+
+    private Run measure(Starter starter) throws Exception {
+        int rate = options.integer("steady-rate");
+        int seconds = options.integer("steady-seconds");
+        int lead = options.integer("steady-lead-seconds");
         redis.flush();
-        redis.setUnrelated(unrelated, 3600);
+        redis.setUnrelated(options.integer("unrelated-keys"), 3600);
         db.recreateTable();
-        db.insert(pending, "now() + interval '1 day'");
+        db.insert(options.integer("pending-rows"), "now() + interval '1 day'");
         db.vacuumAnalyze();
         db.logDeletions();
-        try (LetheUnderTest lethe = LetheUnderTest.start(options, redis.uri(), Map.of())) {
-            double cpuBefore = lethe.cpuSeconds();
+        Run run;
+        try (Subject subject = starter.start()) {
+            double cpuBefore = subject.cpuSeconds();
             long published = generate(rate, seconds, lead);
             long end = System.currentTimeMillis() + (lead + 5 + 2) * 1000L;
             while (System.currentTimeMillis() < end) {
                 Thread.sleep(100);
             }
-            double cpu = lethe.cpuSeconds() - cpuBefore;
+            double cpu = subject.cpuSeconds() - cpuBefore;
             long leftBehind = db.count("expires_at <= now() - interval '5 seconds'");
-
-            Stats all = Stats.of(db.lags(null));
-            Stats event = Stats.of(db.lags("event"));
-            Stats sweep = Stats.of(db.lags("sweep"));
-            report.add("published", "Rows published (row + key)", published, "");
-            report.add("deleted", "Rows deleted", all.count(), "");
-            report.add("deleted_by_event", "... by the event path", event.count(), "");
-            report.add("deleted_by_sweep", "... by the look-ahead and sweep", sweep.count(), "");
-            report.check("lag_p50", "Lag p50, all rows", all.p50() * 1000, "ms", "", true);
-            report.check("lag_p99", "Lag p99, all rows", all.p99() * 1000, "ms", "< 250 ms", all.p99() < 0.25);
-            report.check("lag_max", "Lag max, all rows", all.max() * 1000, "ms", "< 1000 ms", all.max() < 1.0);
-            report.add("lag_event_p50", "Lag p50 / p99 / max, event path", String.format("%.0f / %.0f / %.0f ms",
-                    event.p50() * 1000, event.p99() * 1000, event.max() * 1000), "");
-            report.add("lag_sweep_p50", "Lag p50 / p99 / max, look-ahead and sweep", String.format(
-                    "%.0f / %.0f / %.0f ms", sweep.p50() * 1000, sweep.p99() * 1000, sweep.max() * 1000), "");
-            report.put("lag_event", Map.of("p50", event.p50(), "p99", event.p99(), "max", event.max()));
-            report.put("lag_sweep", Map.of("p50", sweep.p50(), "p99", sweep.p99(), "max", sweep.max()));
-            report.check("left_behind", "Rows still present 5 s after their due time", leftBehind, "", "0",
-                    leftBehind == 0);
-
-            double rss = lethe.peakRssMib();
-            resources.check("peak_rss_mib", "Peak RSS (VmHWM)", rss, "MiB", "< 256 MiB", rss < 256);
-            resources.add("cpu_seconds", "CPU seconds (user + system)", cpu, "s");
-            resources.add("cpu_per_thousand_rows", "CPU seconds per 1,000 rows deleted", cpu / all.count() * 1000,
-                    "s");
-            resources.add("jvm_options", "JVM options", options.letheJvm().isEmpty() ? "(defaults)"
-                    : String.join(" ", options.letheJvm()), "");
+            run = new Run(published, Stats.of(db.lags(null)), Stats.of(db.lags("event")), Stats.of(db.lags("sweep")),
+                    leftBehind, cpu, subject.peakRssMib());
         }
         redis.flush();
-        return List.of(report, resources);
+        return run;
     }
 
     /** Writes rows and publishes their keys at the given rate, each due {@code lead} seconds later. */
