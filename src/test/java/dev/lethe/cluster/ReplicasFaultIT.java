@@ -25,9 +25,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.lethe.testsupport.PostgresServer;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
 import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.process.RedisServer;
 
 /**
  * Three instances of the packaged service against a PostgreSQL and a Redis of the test's own, which the test kills

@@ -57,7 +57,7 @@ class ManagedRedisTest {
         String node = "127.0.0.1:" + OwnRedis.server().port();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 Prometheus.scrape().value("lethe_redis_subscribed", "node", node)).isEqualTo(1));
-        assertThat(OwnRedis.server().command("CONFIG GET notify-keyspace-events")).startsWith("-ERR unknown command");
+        assertThat(OwnRedis.server().sendInline("CONFIG GET notify-keyspace-events")).startsWith("-ERR unknown command");
 
         Sql sql = Sql.ofApplication();
         UUID id = UUID.randomUUID();

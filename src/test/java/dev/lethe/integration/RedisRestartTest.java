@@ -20,8 +20,8 @@ import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
 import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.process.RedisServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -101,7 +101,7 @@ class RedisRestartTest {
 
         server.start();
         awaitSubscribed(node, true);
-        assertThat(server.command("CONFIG GET notify-keyspace-events")).isEqualTo("*2");
+        assertThat(server.sendInline("CONFIG GET notify-keyspace-events")).isEqualTo("*2");
         assertThat(notificationFlags(server)).as("flags set again on the fresh server").contains("E").contains("x");
         assertRowDeletedAfterKeyExpires();
     }
@@ -112,7 +112,7 @@ class RedisRestartTest {
         String node = "127.0.0.1:" + server.port();
         awaitSubscribed(node, true);
 
-        assertThat(server.command("CONFIG SET notify-keyspace-events \"\"")).isEqualTo("+OK");
+        assertThat(server.sendInline("CONFIG SET notify-keyspace-events \"\"")).isEqualTo("+OK");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notificationFlags(server))
                 .as("set back by the periodic check").contains("E").contains("x"));
         assertThat(Prometheus.scrape().value("lethe_redis_notifications", "node", node)).isEqualTo(1);

@@ -8,6 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.lethe.testsupport.process.LocalProcess;
+import dev.lethe.testsupport.process.RedisServer;
+
 /**
  * A Redis Cluster of the test's own: redis-server processes with cluster-enabled on spare loopback ports, joined
  * with redis-cli --cluster create, each master with one replica so that a killed master fails over.
@@ -28,7 +31,7 @@ public final class RedisCluster implements AutoCloseable {
             // factor 0), and syncs at once instead of after the diskless delay, so a failover never depends on
             // how busy the machine was while the cluster formed.
             nodes.add(RedisServer.launch("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-port", Integer.toString(RedisServer.sparePort()),
+                    "--cluster-port", Integer.toString(LocalProcess.sparePort()),
                     "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no",
                     "--cluster-replica-validity-factor", "0", "--repl-diskless-sync-delay", "0"));
         }

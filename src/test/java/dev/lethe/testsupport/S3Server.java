@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.lethe.testsupport.process.LocalProcess;
+
 /**
  * A real S3-API server of the test's own: Adobe's S3Mock (its executable jar, which the build copies to
  * target/s3mock) as a separate process on a spare loopback port, with one bucket. Its files live in a directory
@@ -39,7 +41,7 @@ public final class S3Server implements AutoCloseable {
             throw new IllegalStateException(JAR + " is missing: the build copies it (mvn generate-test-resources)");
         }
         try {
-            S3Server server = new S3Server(RedisServer.sparePort(), bucket, Files.createTempDirectory("lethe-s3-"));
+            S3Server server = new S3Server(LocalProcess.sparePort(), bucket, Files.createTempDirectory("lethe-s3-"));
             server.start();
             return server;
         } catch (IOException e) {

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
 
 /**
  * A Redis watched by Sentinel, as the test's own: a master, a replica, and three Sentinels (redis-server --sentinel)
