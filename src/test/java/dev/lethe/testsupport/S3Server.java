@@ -1,166 +1,43 @@
 package dev.lethe.testsupport;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import dev.lethe.testsupport.process.LocalProcess;
 
 /**
- * A real S3-API server of the test's own: Adobe's S3Mock (its executable jar, which the build copies to
- * target/s3mock) as a separate process on a spare loopback port, with one bucket. Its files live in a directory
- * that survives a restart, so that a test can take the server away and bring it back as an outage would.
+ * The name the benchmark (src/bench) still imports.
+ *
+ * @deprecated use {@link dev.lethe.testsupport.process.S3Server}; delete this once the benchmark has moved to it
  */
+@Deprecated
 public final class S3Server implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final Path JAR = Path.of("target", "s3mock", "s3mock.jar");
+    private final dev.lethe.testsupport.process.S3Server server;
 
-    private final int port;
-    private final String bucket;
-    private final Path directory;
-    private Process process;
-
-    private S3Server(int port, String bucket, Path directory) {
-        this.port = port;
-        this.bucket = bucket;
-        this.directory = directory;
+    private S3Server(dev.lethe.testsupport.process.S3Server server) {
+        this.server = server;
     }
 
     public static S3Server launch(String bucket) {
-        if (!Files.exists(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: the build copies it (mvn generate-test-resources)");
-        }
-        try {
-            S3Server server = new S3Server(LocalProcess.sparePort(), bucket, Files.createTempDirectory("lethe-s3-"));
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return new S3Server(dev.lethe.testsupport.process.S3Server.launch(bucket));
     }
 
     public String endpoint() {
-        return "http://127.0.0.1:" + port;
+        return server.endpoint();
     }
 
     public String bucket() {
-        return bucket;
+        return server.bucket();
     }
 
-    /** The quarkus.s3.* settings that point the S3 client at this server, and the bucket. */
     public Map<String, String> config() {
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.s3.endpoint-override", endpoint());
-        config.put("quarkus.s3.path-style-access", "true");
-        config.put("quarkus.s3.aws.region", "us-east-1");
-        config.put("quarkus.s3.aws.credentials.type", "static");
-        config.put("quarkus.s3.aws.credentials.static-provider.access-key-id", "lethe-test");
-        config.put("quarkus.s3.aws.credentials.static-provider.secret-access-key", "lethe-test-secret");
-        config.put("lethe.blobs.bucket", bucket);
-        return config;
-    }
-
-    public synchronized void start() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString(),
-                "--http.port=" + port, "--server.port=0", "--server.address=127.0.0.1",
-                "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
-                "--com.adobe.testing.s3mock.store.root=" + directory.resolve("data"),
-                "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
-                "--logging.level.root=WARN", "--spring.main.banner-mode=off");
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("s3mock.log").toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start S3Mock: " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (status("GET", "") != 200) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Mock did not answer on port " + port + "; see "
-                        + directory.resolve("s3mock.log"));
-            }
-            sleep(100);
-        }
-    }
-
-    /** Stops the server, as an outage would; its files stay for the next start. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
-    }
-
-    public void put(String key, String content) {
-        try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(object(key))
-                    .PUT(HttpRequest.BodyPublishers.ofString(content)).build(), HttpResponse.BodyHandlers.discarding());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("PUT " + key + " answered " + response.statusCode());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return server.config();
     }
 
     public boolean exists(String key) {
-        int status = status("HEAD", key);
-        if (status != 200 && status != 404) {
-            throw new IllegalStateException("HEAD " + key + " answered " + status);
-        }
-        return status == 200;
+        return server.exists(key);
     }
 
     @Override
     public void close() {
-        stop();
-    }
-
-    private URI object(String key) {
-        return URI.create(endpoint() + "/" + bucket + "/" + key);
-    }
-
-    private int status(String method, String key) {
-        try {
-            URI uri = key.isEmpty() ? URI.create(endpoint() + "/" + bucket) : object(key);
-            return HTTP.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 }
