@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.PostgresServer;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.RedisClient;
 import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.process.PostgresServer;
 import dev.lethe.testsupport.process.RedisServer;
 
 /**
