@@ -24,10 +24,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
 import dev.lethe.testsupport.process.PostgresServer;
 import dev.lethe.testsupport.process.RedisServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Three instances of the packaged service against a PostgreSQL and a Redis of the test's own, which the test kills
@@ -262,7 +262,7 @@ class ReplicasFaultIT {
     }
 
     private static List<ServiceProcess> live() {
-        return instances.stream().filter(ServiceProcess::isAlive).toList();
+        return instances.stream().filter(ServiceProcess::isRunning).toList();
     }
 
     /** Waits for the condition; returns the milliseconds since {@code sinceNanos} when it held. */

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.RedisSentinels;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Lethe behind Redis Sentinel follows a failover, crash or planned, to the new master: it subscribes there, turns

@@ -22,11 +22,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.process.RedisServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Normal traffic raises no alert. The packaged service runs the steady benchmark's workload in small (1,000

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * SIGTERM in the middle of a burst, as Kubernetes stops a pod: the service stops taking keys, finishes what it
@@ -70,7 +70,7 @@ class GracefulShutdownIT {
             long sigterm = System.nanoTime();
             service.terminate();
             boolean sawNotReady = false;
-            while (service.isAlive() && !sawNotReady) {
+            while (service.isRunning() && !sawNotReady) {
                 try {
                     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
                             URI.create(service.baseUrl() + "/q/health/ready")).build(),

@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.PostgresDatabase;
-import dev.lethe.testsupport.ServiceProcess;
 import dev.lethe.testsupport.Sql;
 import dev.lethe.testsupport.VoiceNotes;
 import dev.lethe.testsupport.process.S3Server;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * kill -9 between a row's deletion and the deletion of its file: the key waits in the outbox, in the same database
