@@ -111,22 +111,16 @@ class RedisClusterTest {
         });
     }
 
-    /** Sets each key, retrying while its slot has no master yet (during a failover). */
+    /** Sets each key, retrying while its slot has no master yet (during a failover); 30 s for them all. */
     private void publish(List<UUID> ids, Duration ttl) {
         Keys keys = new Keys(redis, prefix);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (UUID id : ids) {
-            while (true) {
-                try {
-                    keys.expireIn("message", id, ttl);
-                    break;
-                } catch (IllegalStateException clusterDown) {
-                    if (System.nanoTime() > deadline) {
-                        throw clusterDown;
-                    }
-                    await().pollDelay(Duration.ofMillis(100)).until(() -> true);
-                }
-            }
+            await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(100)).ignoreException(IllegalStateException.class).until(() -> {
+                        keys.expireIn("message", id, ttl);
+                        return true;
+                    });
         }
     }
 

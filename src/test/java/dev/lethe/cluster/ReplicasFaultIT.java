@@ -2,10 +2,6 @@ package dev.lethe.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +20,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.lethe.testsupport.Prometheus;
 import dev.lethe.testsupport.RedisClient;
 import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.fixture.Fleet;
+import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.PostgresServer;
 import dev.lethe.testsupport.process.RedisServer;
 import dev.lethe.testsupport.process.ServiceProcess;
@@ -39,7 +36,6 @@ class ReplicasFaultIT {
 
     private static final String DATABASE = "chat";
     private static final String PREFIX = "lethe";
-    private static final Path MEASUREMENTS = Path.of("target", "fault-measurements.txt");
 
     private static PostgresServer postgres;
     private static RedisServer redis;
@@ -47,8 +43,8 @@ class ReplicasFaultIT {
     private static final List<ServiceProcess> instances = new ArrayList<>();
 
     @BeforeAll
-    static void startEverything() throws IOException {
-        Files.deleteIfExists(MEASUREMENTS);
+    static void startEverything() {
+        Measurements.startAfresh();
         postgres = PostgresServer.launch("shared_preload_libraries=pg_stat_statements");
         postgres.sql("postgres").execute("CREATE DATABASE " + DATABASE);
         sql = postgres.sql(DATABASE);
@@ -105,9 +101,9 @@ class ReplicasFaultIT {
                 .mapToDouble(i -> i.metrics().value("lethe_events_total", "outcome", "delegated")).sum();
         long statements = sql.count("SELECT COALESCE(sum(calls), 0) FROM pg_stat_statements"
                 + " WHERE query LIKE '/* lethe:%:event */%' OR query LIKE '/* lethe:%:lookahead */%'");
-        record("once", String.format("10,000 rows, 3 instances: %.0f events delegated by non-owners, %.0f event"
-                + " statements found their row already gone, %d delete statements by id in all", delegated, absent,
-                statements));
+        Measurements.record("once", String.format("10,000 rows, 3 instances: %.0f events delegated by non-owners,"
+                + " %.0f event statements found their row already gone, %d delete statements by id in all",
+                delegated, absent, statements));
         assertThat(delegated).as("every event reaches all three; two of them leave it to the owner")
                 .isGreaterThanOrEqualTo(2 * (messages.size() + tokens.size()) * 0.9);
     }
@@ -118,18 +114,18 @@ class ReplicasFaultIT {
         ServiceProcess owner = ownerOf("message");
         long lastDue = System.currentTimeMillis() + 4_000;
         List<UUID> rows = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 4_000);
-        sleep(1_500);
+        Fleet.sleep(Duration.ofMillis(1_500));
 
         long killed = System.nanoTime();
         owner.kill();
         instances.remove(owner);
-        long takeover = awaitMillis(() -> ownerOrNull("message") != null, Duration.ofSeconds(15), killed);
+        long takeover = Fleet.awaitMillis(() -> ownerOrNull("message") != null, Duration.ofSeconds(15), killed);
         awaitEmpty(Duration.ofSeconds(30));
         long afterLastDue = System.currentTimeMillis() - lastDue;
 
-        record("takeover", String.format("kill -9 of the owner mid-load: another instance owned the target %d ms"
-                + " later; all %,d rows were gone %d ms after the last one fell due", takeover, rows.size(),
-                afterLastDue));
+        Measurements.record("takeover", String.format("kill -9 of the owner mid-load: another instance owned the"
+                + " target %d ms later; all %,d rows were gone %d ms after the last one fell due", takeover,
+                rows.size(), afterLastDue));
         assertThat(takeover).as("within two coordination intervals").isLessThan(5_000);
         instances.add(startInstance().awaitStarted(Duration.ofSeconds(60)));
         awaitOneOwnerEach();
@@ -140,20 +136,21 @@ class ReplicasFaultIT {
     void postgresRestartUnderLoadLosesNothingAndDeletesNothingEarly() {
         List<UUID> due = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 6_000);
         List<UUID> later = insertFutureWithStaleKeys(200);
-        sleep(2_000);
+        Fleet.sleep(Duration.ofMillis(2_000));
 
         postgres.stop();
-        sleep(1_000);
+        Fleet.sleep(Duration.ofMillis(1_000));
         long restarted = System.nanoTime();
         postgres.start();
-        long recovered = awaitMillis(() -> live().stream().allMatch(i -> i.status("/q/health/ready") == 200)
+        long recovered = Fleet.awaitMillis(() -> live().stream()
+                .allMatch(i -> i.status("/q/health/ready") == 200)
                 && ownerOrNull("message") != null && ownerOrNull("refresh") != null, Duration.ofSeconds(30),
                 restarted);
         awaitEmpty(Duration.ofSeconds(30));
 
-        record("postgres", String.format("PostgreSQL stopped for 1 s under load: every instance ready and every"
-                + " target owned again %d ms after it came back; %,d due rows deleted, %d rows not yet due kept",
-                recovered, due.size(), later.size()));
+        Measurements.record("postgres", String.format("PostgreSQL stopped for 1 s under load: every instance ready"
+                + " and every target owned again %d ms after it came back; %,d due rows deleted, %d rows not yet due"
+                + " kept", recovered, due.size(), later.size()));
         assertThat(sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ANY(?)",
                 (Object) later.toArray(UUID[]::new))).as("rows not due, whose keys expired").isEqualTo(later.size());
         sql.execute("DELETE FROM \"Message\"");
@@ -163,19 +160,20 @@ class ReplicasFaultIT {
     @Order(4)
     void redisRestartUnderLoadLosesNothing() {
         List<UUID> due = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 6_000);
-        sleep(2_000);
+        Fleet.sleep(Duration.ofMillis(2_000));
 
         redis.kill();
-        sleep(1_000);
+        Fleet.sleep(Duration.ofMillis(1_000));
         long restarted = System.nanoTime();
         redis.start();
-        long resubscribed = awaitMillis(() -> live().stream().allMatch(i -> i.metrics()
+        long resubscribed = Fleet.awaitMillis(() -> live().stream().allMatch(i -> i.metrics()
                 .value("lethe_redis_subscribed", "node", "127.0.0.1:" + redis.port()) == 1), Duration.ofSeconds(30),
                 restarted);
         awaitEmpty(Duration.ofSeconds(30));
 
-        record("redis", String.format("Redis killed for 1 s under load (its keys lost with it): every instance"
-                + " subscribed again %d ms after it came back; all %,d due rows deleted", resubscribed, due.size()));
+        Measurements.record("redis", String.format("Redis killed for 1 s under load (its keys lost with it): every"
+                + " instance subscribed again %d ms after it came back; all %,d due rows deleted", resubscribed,
+                due.size()));
     }
 
     private static ServiceProcess startInstance() {
@@ -226,7 +224,7 @@ class ReplicasFaultIT {
     }
 
     private static void awaitEmpty(Duration timeout) {
-        awaitMillis(() -> {
+        Fleet.awaitMillis(() -> {
             try {
                 return sql.count("SELECT count(*) FROM \"Message\" WHERE \"expiresAt\" <= now() AT TIME ZONE 'UTC'")
                         + sql.count("SELECT count(*) FROM refresh_tokens WHERE expires_at <= now()") == 0;
@@ -237,7 +235,7 @@ class ReplicasFaultIT {
     }
 
     private static void awaitOneOwnerEach() {
-        awaitMillis(() -> ownerOrNull("message") != null && ownerOrNull("refresh") != null
+        Fleet.awaitMillis(() -> ownerOrNull("message") != null && ownerOrNull("refresh") != null
                 && live().stream().filter(i -> i.metrics().value("lethe_target_owner", "target", "message") == 1)
                         .count() == 1, Duration.ofSeconds(30), System.nanoTime());
     }
@@ -263,35 +261,5 @@ class ReplicasFaultIT {
 
     private static List<ServiceProcess> live() {
         return instances.stream().filter(ServiceProcess::isRunning).toList();
-    }
-
-    /** Waits for the condition; returns the milliseconds since {@code sinceNanos} when it held. */
-    private static long awaitMillis(BooleanSupplier condition, Duration timeout, long sinceNanos) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout);
-            }
-            sleep(50);
-        }
-        return (System.nanoTime() - sinceNanos) / 1_000_000;
-    }
-
-    private static void record(String what, String line) {
-        System.out.println("Fault measurement (" + what + "): " + line);
-        try {
-            Files.writeString(MEASUREMENTS, what + ": " + line + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

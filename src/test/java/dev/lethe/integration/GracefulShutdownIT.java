@@ -1,6 +1,7 @@
 package dev.lethe.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -62,10 +63,8 @@ class GracefulShutdownIT {
             service.awaitStarted(Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
             redis.expireIn(keys, Duration.ofMillis(300));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (sql.count("SELECT count(*) FROM \"Message\"") == ROWS && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
-            }
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> sql.count("SELECT count(*) FROM \"Message\"") < ROWS);
 
             long sigterm = System.nanoTime();
             service.terminate();
