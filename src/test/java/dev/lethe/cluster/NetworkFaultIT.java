@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedisCluster;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.process.RedisCluster;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.PostgresServer;

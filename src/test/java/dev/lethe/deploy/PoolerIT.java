@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;

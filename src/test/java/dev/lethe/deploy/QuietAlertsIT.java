@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.process.RedisServer;

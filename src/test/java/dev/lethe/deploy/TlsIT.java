@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.network.Certificates;

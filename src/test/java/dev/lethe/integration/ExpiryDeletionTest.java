@@ -14,10 +14,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.process.ServiceProcess;
 
 /**

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.PostgresDatabase;
-import dev.lethe.testsupport.Sql;
 import dev.lethe.testsupport.VoiceNotes;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.process.S3Server;
 import dev.lethe.testsupport.process.ServiceProcess;
 

@@ -15,12 +15,12 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.process.RedisServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

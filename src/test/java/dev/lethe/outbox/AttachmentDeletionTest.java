@@ -20,12 +20,12 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnS3;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
 import dev.lethe.testsupport.VoiceNotes;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.process.S3Server;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

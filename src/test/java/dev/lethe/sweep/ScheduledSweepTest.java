@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

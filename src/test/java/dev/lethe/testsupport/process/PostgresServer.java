@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 
 /**
  * A PostgreSQL server of the test's own (initdb into a temporary directory, the machine's own binaries) on a spare

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.lethe.testsupport.Prometheus;
+import dev.lethe.testsupport.client.Prometheus;
 
 /**
  * The packaged service (target/quarkus-app) running as a separate process, as users run it: for tests that need a
