@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Prometheus;
-import dev.lethe.testsupport.client.RedisClient;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
@@ -206,8 +206,8 @@ class ReplicasFaultIT {
                     .append(due / 1000.0).append(")").append(target.equals("message") ? " AT TIME ZONE 'UTC')" : ")");
         }
         sql.execute("INSERT INTO " + table + " (" + columns + ") VALUES " + values);
-        try (RedisClient client = new RedisClient(redis.uri())) {
-            client.expireAt(keys, expiries);
+        try (Keys writer = Keys.connect(redis.uri(), PREFIX)) {
+            writer.expireAt(keys, expiries);
         }
         return ids;
     }
@@ -217,8 +217,8 @@ class ReplicasFaultIT {
         List<UUID> ids = sql.column("INSERT INTO \"Message\" SELECT gen_random_uuid(), now() AT TIME ZONE 'UTC'"
                 + " + interval '1 hour' FROM generate_series(1, " + count + ") RETURNING \"id\"").stream()
                 .map(UUID.class::cast).toList();
-        try (RedisClient client = new RedisClient(redis.uri())) {
-            client.expireIn(ids.stream().map(id -> PREFIX + ":message:" + id).toList(), Duration.ofMillis(800));
+        try (Keys keys = Keys.connect(redis.uri(), PREFIX)) {
+            keys.expireIn(ids.stream().map(id -> keys.key("message", id)).toList(), Duration.ofMillis(800));
         }
         return ids;
     }

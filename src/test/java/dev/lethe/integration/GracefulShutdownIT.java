@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.process.ServiceProcess;
 
@@ -59,10 +59,10 @@ class GracefulShutdownIT {
                 // Only events delete here, so that what the shutdown flushes is what the events brought.
                 "lethe.sweep.every", "1h",
                 "lethe.sweep.lookahead", "0s"));
-                RedisClient redis = new RedisClient("redis://127.0.0.1:6379")) {
+                Keys writer = Keys.connect("redis://127.0.0.1:6379", prefix)) {
             service.awaitStarted(Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
-            redis.expireIn(keys, Duration.ofMillis(300));
+            writer.expireIn(keys, Duration.ofMillis(300));
             await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
                     .until(() -> sql.count("SELECT count(*) FROM \"Message\"") < ROWS);
 

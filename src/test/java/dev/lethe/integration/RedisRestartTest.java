@@ -68,7 +68,7 @@ class RedisRestartTest {
         double losses = Prometheus.scrape().value("lethe_redis_subscription_losses_total", "node", node);
         double ignored = Prometheus.scrape().value("lethe_events_total", "outcome", "ignored");
 
-        try (RedisClient client = new RedisClient(server.uri())) {
+        try (Keys unrelated = Keys.connect(server.uri(), prefix)) {
             long start = System.nanoTime();
             for (int second = 0; second < 10; second++) {
                 for (int burst = 0; burst < 10; burst++) {
@@ -76,7 +76,7 @@ class RedisRestartTest {
                     for (int i = 0; i < 500; i++) {
                         keys.add("other-app:session:" + second + "-" + burst + "-" + i);
                     }
-                    client.expireIn(keys, Duration.ofMillis(20));
+                    unrelated.expireIn(keys, Duration.ofMillis(20));
                     long next = start + (second * 10L + burst + 1) * 100_000_000L;
                     LockSupport.parkNanos(next - System.nanoTime());
                 }

@@ -23,8 +23,8 @@ import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.client.Databases;
+import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Prometheus;
-import dev.lethe.testsupport.client.RedisClient;
 import dev.lethe.testsupport.client.Sql;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -197,9 +197,8 @@ class SweepTest {
         List<UUID> ids = sql.column("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") SELECT"
                 + " gen_random_uuid(), gen_random_uuid(), to_timestamp(?::float8 / 1000) AT TIME ZONE 'UTC'"
                 + " FROM generate_series(1, 800) RETURNING \"id\"", due).stream().map(UUID.class::cast).toList();
-        try (RedisClient client = new RedisClient("redis://127.0.0.1:6379")) {
-            client.expireAt(ids.stream().map(id -> prefix + ":message:" + id).toList(),
-                    ids.stream().map(id -> due).toList());
+        try (Keys keys = Keys.connect("redis://127.0.0.1:6379", prefix)) {
+            keys.expireAt(ids.stream().map(id -> keys.key("message", id)).toList(), due);
         }
 
         await().atMost(Duration.ofSeconds(15)).until(() -> count("SELECT count(*) FROM \"Message\" WHERE \"id\""
