@@ -21,6 +21,7 @@ import dev.lethe.testsupport.OwnRedisCluster;
 import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import dev.lethe.testsupport.process.RedisCluster;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -125,14 +126,11 @@ class RedisClusterTest {
     }
 
     private static List<UUID> insertDue(int count) {
-        return Sql.ofApplication().column("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") SELECT"
-                + " gen_random_uuid(), gen_random_uuid(), now() AT TIME ZONE 'UTC' FROM generate_series(1, " + count
-                + ") RETURNING \"id\"").stream().map(UUID.class::cast).toList();
+        return new ChatRows(Sql.ofApplication()).messages(count, "now() AT TIME ZONE 'UTC'");
     }
 
     private static long remaining(List<UUID> ids) {
-        return Sql.ofApplication().count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ANY(?)",
-                (Object) ids.toArray(UUID[]::new));
+        return new ChatRows(Sql.ofApplication()).messagesLeft(ids);
     }
 
     private static double events(String outcome) {

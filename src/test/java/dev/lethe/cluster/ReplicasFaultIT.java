@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +16,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.PostgresServer;
@@ -36,10 +35,13 @@ class ReplicasFaultIT {
 
     private static final String DATABASE = "chat";
     private static final String PREFIX = "lethe";
+    /** The rows a test writes fall due from half a second on, over the spread it names. */
+    private static final Duration FIRST_DUE = Duration.ofMillis(500);
 
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static Sql sql;
+    private static ExpiringRows rows;
     private static final List<ServiceProcess> instances = new ArrayList<>();
 
     @BeforeAll
@@ -54,6 +56,7 @@ class ReplicasFaultIT {
                 "CREATE TABLE refresh_tokens (id uuid PRIMARY KEY, expires_at timestamptz NOT NULL)",
                 "CREATE INDEX ON refresh_tokens (expires_at)");
         redis = RedisServer.launch();
+        rows = new ExpiringRows(sql, redis.uri(), PREFIX);
         for (int i = 0; i < 3; i++) {
             instances.add(startInstance());
         }
@@ -76,8 +79,8 @@ class ReplicasFaultIT {
     @Order(1)
     void eachExpiryIsHandledByOneReplica() {
         sql.execute("SELECT pg_stat_statements_reset()");
-        List<UUID> messages = insert("\"Message\"", "\"id\", \"expiresAt\"", 5_000, 3_000);
-        List<UUID> tokens = insert("refresh_tokens", "id, expires_at", 5_000, 3_000);
+        List<UUID> messages = rows.messages(5_000, FIRST_DUE, Duration.ofMillis(3_000));
+        List<UUID> tokens = rows.refreshTokens(5_000, FIRST_DUE, Duration.ofMillis(3_000));
 
         awaitEmpty(Duration.ofSeconds(30));
 
@@ -113,7 +116,7 @@ class ReplicasFaultIT {
     void killedOwnerIsReplacedWithinTheBound() {
         ServiceProcess owner = ownerOf("message");
         long lastDue = System.currentTimeMillis() + 4_000;
-        List<UUID> rows = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 4_000);
+        List<UUID> written = rows.messages(10_000, FIRST_DUE, Duration.ofMillis(4_000));
         Fleet.sleep(Duration.ofMillis(1_500));
 
         long killed = System.nanoTime();
@@ -125,7 +128,7 @@ class ReplicasFaultIT {
 
         Measurements.record("takeover", String.format("kill -9 of the owner mid-load: another instance owned the"
                 + " target %d ms later; all %,d rows were gone %d ms after the last one fell due", takeover,
-                rows.size(), afterLastDue));
+                written.size(), afterLastDue));
         assertThat(takeover).as("within two coordination intervals").isLessThan(5_000);
         instances.add(startInstance().awaitStarted(Duration.ofSeconds(60)));
         awaitOneOwnerEach();
@@ -134,8 +137,8 @@ class ReplicasFaultIT {
     @Test
     @Order(3)
     void postgresRestartUnderLoadLosesNothingAndDeletesNothingEarly() {
-        List<UUID> due = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 6_000);
-        List<UUID> later = insertFutureWithStaleKeys(200);
+        List<UUID> due = rows.messages(10_000, FIRST_DUE, Duration.ofMillis(6_000));
+        List<UUID> later = rows.messagesWithStaleKeys(200);
         Fleet.sleep(Duration.ofMillis(2_000));
 
         postgres.stop();
@@ -159,7 +162,7 @@ class ReplicasFaultIT {
     @Test
     @Order(4)
     void redisRestartUnderLoadLosesNothing() {
-        List<UUID> due = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 6_000);
+        List<UUID> due = rows.messages(10_000, FIRST_DUE, Duration.ofMillis(6_000));
         Fleet.sleep(Duration.ofMillis(2_000));
 
         redis.kill();
@@ -188,50 +191,8 @@ class ReplicasFaultIT {
         return ServiceProcess.start(List.of("-Xmx128m"), config);
     }
 
-    /** Rows falling due over the next {@code spreadMillis}, each with its key set to expire with it. */
-    private static List<UUID> insert(String table, String columns, int count, int spreadMillis) {
-        long now = System.currentTimeMillis();
-        List<UUID> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<Long> expiries = new ArrayList<>();
-        StringBuilder values = new StringBuilder();
-        String target = table.contains("Message") ? "message" : "refresh";
-        for (int i = 0; i < count; i++) {
-            UUID id = UUID.randomUUID();
-            long due = now + 500 + ThreadLocalRandom.current().nextLong(spreadMillis);
-            ids.add(id);
-            keys.add(PREFIX + ":" + target + ":" + id);
-            expiries.add(due);
-            values.append(values.length() == 0 ? "" : ",").append("('").append(id).append("', to_timestamp(")
-                    .append(due / 1000.0).append(")").append(target.equals("message") ? " AT TIME ZONE 'UTC')" : ")");
-        }
-        sql.execute("INSERT INTO " + table + " (" + columns + ") VALUES " + values);
-        try (Keys writer = Keys.connect(redis.uri(), PREFIX)) {
-            writer.expireAt(keys, expiries);
-        }
-        return ids;
-    }
-
-    /** Rows due in an hour whose keys expire now: stale keys, which must delete nothing. */
-    private static List<UUID> insertFutureWithStaleKeys(int count) {
-        List<UUID> ids = sql.column("INSERT INTO \"Message\" SELECT gen_random_uuid(), now() AT TIME ZONE 'UTC'"
-                + " + interval '1 hour' FROM generate_series(1, " + count + ") RETURNING \"id\"").stream()
-                .map(UUID.class::cast).toList();
-        try (Keys keys = Keys.connect(redis.uri(), PREFIX)) {
-            keys.expireIn(ids.stream().map(id -> keys.key("message", id)).toList(), Duration.ofMillis(800));
-        }
-        return ids;
-    }
-
     private static void awaitEmpty(Duration timeout) {
-        Fleet.awaitMillis(() -> {
-            try {
-                return sql.count("SELECT count(*) FROM \"Message\" WHERE \"expiresAt\" <= now() AT TIME ZONE 'UTC'")
-                        + sql.count("SELECT count(*) FROM refresh_tokens WHERE expires_at <= now()") == 0;
-            } catch (IllegalStateException databaseDown) {
-                return false;
-            }
-        }, timeout, System.nanoTime());
+        Fleet.awaitMillis(() -> rows.dueLeft() == 0, timeout, System.nanoTime());
     }
 
     private static void awaitOneOwnerEach() {

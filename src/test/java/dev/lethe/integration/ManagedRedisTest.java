@@ -18,6 +18,7 @@ import dev.lethe.testsupport.OwnRedis;
 import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.redis.client.Redis;
@@ -61,9 +62,7 @@ class ManagedRedisTest {
                 .startsWith("-ERR unknown command");
 
         Sql sql = Sql.ofApplication();
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?, now() AT TIME ZONE 'UTC')",
-                id, UUID.randomUUID());
+        UUID id = new ChatRows(sql).message("now() AT TIME ZONE 'UTC'", false);
         new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id)).isZero());

@@ -21,6 +21,7 @@ import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.RedisClient;
 import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import dev.lethe.testsupport.process.RedisServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -137,9 +138,7 @@ class RedisRestartTest {
 
     private void assertRowDeletedAfterKeyExpires() {
         Sql sql = Sql.ofApplication();
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?, now() AT TIME ZONE 'UTC')",
-                id, UUID.randomUUID());
+        UUID id = new ChatRows(sql).message("now() AT TIME ZONE 'UTC'", false);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
             new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
             assertThat(sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id)).isZero();
