@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -115,14 +117,15 @@ class RedisClusterTest {
     /** Sets each key, retrying while its slot has no master yet (during a failover); 30 s for them all. */
     private void publish(List<UUID> ids, Duration ttl) {
         Keys keys = new Keys(redis, prefix);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (UUID id : ids) {
-            await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime()))).pollDelay(Duration.ZERO)
-                    .pollInterval(Duration.ofMillis(100)).ignoreException(IllegalStateException.class).until(() -> {
-                        keys.expireIn("message", id, ttl);
-                        return true;
-                    });
-        }
+        Deque<UUID> pending = new ArrayDeque<>(ids);
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .ignoreException(IllegalStateException.class).until(() -> {
+                    while (!pending.isEmpty()) {
+                        keys.expireIn("message", pending.peek(), ttl);
+                        pending.pop();
+                    }
+                    return true;
+                });
     }
 
     private static List<UUID> insertDue(int count) {
