@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 
 /** The benchmark's own database on the local PostgreSQL, and the table every scenario works on. */
 final class BenchDatabase implements AutoCloseable {

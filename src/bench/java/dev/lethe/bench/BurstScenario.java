@@ -3,12 +3,15 @@ package dev.lethe.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
+
+import org.awaitility.Awaitility;
 
 /**
  * Scenario 1: every key of a burst expires at the same instant. Lethe's rate is set against the two ceilings
@@ -162,13 +165,10 @@ final class BurstScenario {
         return 5_000 + rows / 20;
     }
 
-    static void await(BooleanSupplier condition, long pollMillis, long deadlineMillis, String what)
-            throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadlineMillis) {
-                throw new IllegalStateException("timed out waiting for " + what);
-            }
-            Thread.sleep(pollMillis);
-        }
+    /** Polls until the condition holds; the poll interval is the precision of the time measured. */
+    static void await(BooleanSupplier condition, long pollMillis, long deadlineMillis, String what) {
+        Awaitility.await(what).atMost(Duration.ofMillis(Math.max(1, deadlineMillis - System.currentTimeMillis())))
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(pollMillis))
+                .until(condition::getAsBoolean);
     }
 }

@@ -94,8 +94,9 @@ final class DrainScenario {
                 Map.of("lethe.sweep.lookahead", "0s", "lethe.sweep.every", "1s")) : null;
         try {
             long soloSeconds = options.integer("writer-solo-seconds");
-            // Loading runs at about 150,000 rows a second here; the writer runs alone before the instant.
-            long instant = System.currentTimeMillis() + soloSeconds * 1000 + 5_000 + total / 80;
+            // Loading (with the vacuum and checkpoint after it) takes up to 25 s per million rows here; the writer
+            // runs alone before the instant.
+            long instant = System.currentTimeMillis() + soloSeconds * 1000 + 5_000 + total / 40;
             // Due within the second before the instant, as a real backlog would be.
             String dueBy = "to_timestamp(" + instant / 1000.0 + ") - (g % 1000) * interval '1 millisecond'";
             if (layout == Layout.ORDERED) {

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.lethe.testsupport.ServiceProcess;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /** The packaged service, started for one scenario, with what Linux tells about its memory and CPU. */
 final class LetheUnderTest implements Subject {

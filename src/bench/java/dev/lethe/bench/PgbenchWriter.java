@@ -3,52 +3,58 @@ package dev.lethe.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.process.LocalProcess;
 
 /**
  * The writer as pgbench at a fixed rate ({@code -R}), logging every transaction ({@code -l}). With a rate, pgbench
  * measures each latency from the transaction's scheduled start, so a stall counts for every insert it delays.
  */
-final class PgbenchWriter implements Writer {
+final class PgbenchWriter extends LocalProcess implements Writer {
 
-    private final Path directory;
-    private final Process process;
+    private final Path pgbench;
+    private final Path script;
+    private final int rowsPerSecond;
 
     PgbenchWriter(Path pgbench, int rowsPerSecond) {
+        super("bench-writer");
+        this.pgbench = pgbench;
+        this.rowsPerSecond = rowsPerSecond;
+        this.script = directory.resolve("insert.sql");
         try {
-            directory = Files.createTempDirectory("lethe-bench-writer");
-            Path script = directory.resolve("insert.sql");
             Files.writeString(script, "INSERT INTO " + BenchDatabase.TABLE + " (id, chat_id, body, expires_at)"
                     + " VALUES (gen_random_uuid(), gen_random_uuid(), 'written during the benchmark',"
                     + " now() + interval '1 day');\n");
-            process = new ProcessBuilder(pgbench.toString(), "-h", Sql.HOST, "-p", Integer.toString(Sql.PORT),
-                    "-U", Sql.USER, "-n", "-f", script.toString(), "-R", Integer.toString(rowsPerSecond),
-                    "-T", "3600", "-l", "--log-prefix=" + directory.resolve("tx"), BenchDatabase.NAME)
-                    .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("pgbench.out").toFile())
-                    .start();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        start();
+    }
+
+    @Override
+    protected List<String> command() {
+        return List.of(pgbench.toString(), "-h", Sql.HOST, "-p", Integer.toString(Sql.PORT), "-U", Sql.USER, "-n",
+                "-f", script.toString(), "-R", Integer.toString(rowsPerSecond), "-T", "3600", "-l",
+                "--log-prefix=" + directory.resolve("tx"), BenchDatabase.NAME);
+    }
+
+    /** pgbench connects and runs on its own; its log tells what it did. */
+    @Override
+    protected boolean answers() {
+        return true;
     }
 
     static Optional<Path> find() {
         try {
-            Process config = new ProcessBuilder("pg_config", "--bindir").start();
-            String bindir = new String(config.getInputStream().readAllBytes()).trim();
-            config.waitFor(10, TimeUnit.SECONDS);
-            Path pgbench = Path.of(bindir, "pgbench");
+            Path pgbench = Path.of(run(List.of("pg_config", "--bindir")).trim(), "pgbench");
             return Files.isExecutable(pgbench) ? Optional.of(pgbench) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IllegalStateException noPgConfig) {
             return Optional.empty();
         }
     }
@@ -80,16 +86,15 @@ final class PgbenchWriter implements Writer {
 
     @Override
     public void close() {
-        try {
-            // SIGINT lets pgbench flush its log; SIGTERM would lose the tail.
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor(5, TimeUnit.SECONDS);
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+        // SIGINT lets pgbench flush its log; SIGTERM would lose the tail.
+        if (isRunning()) {
+            run(List.of("kill", "-INT", Long.toString(pid())));
+            try {
+                awaitExit(Duration.ofSeconds(10));
+            } catch (IllegalStateException stillRunning) {
+                // close() kills it below.
             }
-        } catch (IOException e) {
-            process.destroyForcibly();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
+        super.close();
     }
 }

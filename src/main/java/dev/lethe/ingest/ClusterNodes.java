@@ -36,7 +36,9 @@ final class ClusterNodes {
             if (bus >= 0) {
                 address = address.substring(0, bus);
             }
-            if (address.isEmpty() || address.startsWith(":")) {
+            // A node that has no address yet shows as ":0"; an IPv6 one, such as "::1:6379", starts with a colon too.
+            int port = address.lastIndexOf(':');
+            if (port <= 0) {
                 continue;
             }
             nodes.add(new Node(address, flags.contains(",master,")));

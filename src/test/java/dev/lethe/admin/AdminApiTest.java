@@ -26,10 +26,11 @@ import dev.lethe.store.Database;
 import dev.lethe.sweep.SweepResult;
 import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.Sweeper;
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -76,10 +77,12 @@ class AdminApiTest {
     String prefix;
 
     Sql sql;
+    ChatRows rows;
 
     @BeforeEach
     void connect() {
         sql = Sql.ofApplication();
+        rows = new ChatRows(sql);
     }
 
     @Test
@@ -146,7 +149,7 @@ class AdminApiTest {
     @Test
     void targetsReportTablesDueRowsDeletionsAndPauses() {
         String key = newKey("reader");
-        insertMessages(7, "(now() AT TIME ZONE 'UTC') - interval '10 minutes'");
+        rows.messages(7, "(now() AT TIME ZONE 'UTC') - interval '10 minutes'");
 
         List<Map<String, Object>> status = as(key).get("/admin/targets").then().statusCode(200).extract()
                 .jsonPath().getList("$");
@@ -165,12 +168,9 @@ class AdminApiTest {
     void dryRunCountsWhatASweepThenDeletes() {
         String key = newKey("sweeper");
         as(key).post("/admin/sweep?target=reset").then().statusCode(200);
-        sql.execute("INSERT INTO password_reset_tokens (user_id, expires_at) SELECT gen_random_uuid(),"
-                + " now() - interval '1 hour' FROM generate_series(1, 30)");
-        sql.execute("INSERT INTO password_reset_tokens (user_id, expires_at, used_at) SELECT gen_random_uuid(),"
-                + " now() + interval '1 hour', now() FROM generate_series(1, 5)");
-        sql.execute("INSERT INTO password_reset_tokens (user_id, expires_at, protected) SELECT gen_random_uuid(),"
-                + " now() - interval '1 hour', true FROM generate_series(1, 3)");
+        rows.passwordResetTokens(30, "now() - interval '1 hour'", "NULL", false);
+        rows.passwordResetTokens(5, "now() + interval '1 hour'", "now()", false);
+        rows.passwordResetTokens(3, "now() - interval '1 hour'", "NULL", true);
 
         as(key).post("/admin/sweep?target=reset&dryRun=true").then().statusCode(200)
                 .body("dryRun", equalTo(true)).body("total", equalTo(35))
@@ -190,7 +190,7 @@ class AdminApiTest {
         String first = newKey("first");
         String second = newKey("second");
         as(first).post("/admin/sweep?target=message").then().statusCode(200);
-        insertMessages(20_000, "(now() AT TIME ZONE 'UTC') - interval '1 minute'");
+        rows.messages(20_000, "(now() AT TIME ZONE 'UTC') - interval '1 minute'");
 
         CompletableFuture<String> one = CompletableFuture.supplyAsync(
                 () -> as(first).post("/admin/sweep?target=message").then().statusCode(200).extract().asString());
@@ -208,7 +208,7 @@ class AdminApiTest {
         String key = newKey("incident");
         as(key).post("/admin/targets/message/pause").then().statusCode(200).body("paused", equalTo(true));
         assertThat(Prometheus.scrape().value("lethe_target_paused", "target", "message")).isEqualTo(1);
-        UUID id = insertMessages(1, "(now() AT TIME ZONE 'UTC') - interval '1 second'").get(0);
+        UUID id = rows.messages(1, "(now() AT TIME ZONE 'UTC') - interval '1 second'").get(0);
         double dropped = Prometheus.scrape().value("lethe_events_total", "outcome", "dropped");
 
         new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
@@ -274,11 +274,5 @@ class AdminApiTest {
     private OffsetDateTime lastUsed(String name) {
         Object value = sql.column("SELECT last_used_at FROM lethe.api_keys WHERE name = ?", name).get(0);
         return value == null ? null : ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
-    }
-
-    private List<UUID> insertMessages(int count, String expiresAt) {
-        return sql.column("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") SELECT gen_random_uuid(),"
-                + " gen_random_uuid(), " + expiresAt + " FROM generate_series(1, " + count + ") RETURNING \"id\"")
-                .stream().map(UUID.class::cast).toList();
     }
 }

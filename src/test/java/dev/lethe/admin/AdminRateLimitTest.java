@@ -8,7 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
+import dev.lethe.testsupport.client.Prometheus;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.RedisServer;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.network.FaultProxy;
+import dev.lethe.testsupport.process.RedisServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Two instances of the packaged service, A and B, each reaching PostgreSQL and Redis through a proxy of its own that

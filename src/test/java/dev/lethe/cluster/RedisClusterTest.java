@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,12 +18,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedisCluster;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisCluster;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
+import dev.lethe.testsupport.process.RedisCluster;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.redis.client.Redis;
@@ -111,34 +114,26 @@ class RedisClusterTest {
         });
     }
 
-    /** Sets each key, retrying while its slot has no master yet (during a failover). */
+    /** Sets each key, retrying while its slot has no master yet (during a failover); 30 s for them all. */
     private void publish(List<UUID> ids, Duration ttl) {
         Keys keys = new Keys(redis, prefix);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        for (UUID id : ids) {
-            while (true) {
-                try {
-                    keys.expireIn("message", id, ttl);
-                    break;
-                } catch (IllegalStateException clusterDown) {
-                    if (System.nanoTime() > deadline) {
-                        throw clusterDown;
+        Deque<UUID> pending = new ArrayDeque<>(ids);
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100))
+                .ignoreException(IllegalStateException.class).until(() -> {
+                    while (!pending.isEmpty()) {
+                        keys.expireIn("message", pending.peek(), ttl);
+                        pending.pop();
                     }
-                    await().pollDelay(Duration.ofMillis(100)).until(() -> true);
-                }
-            }
-        }
+                    return true;
+                });
     }
 
     private static List<UUID> insertDue(int count) {
-        return Sql.ofApplication().column("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") SELECT"
-                + " gen_random_uuid(), gen_random_uuid(), now() AT TIME ZONE 'UTC' FROM generate_series(1, " + count
-                + ") RETURNING \"id\"").stream().map(UUID.class::cast).toList();
+        return new ChatRows(Sql.ofApplication()).messages(count, "now() AT TIME ZONE 'UTC'");
     }
 
     private static long remaining(List<UUID> ids) {
-        return Sql.ofApplication().count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ANY(?)",
-                (Object) ids.toArray(UUID[]::new));
+        return new ChatRows(Sql.ofApplication()).messagesLeft(ids);
     }
 
     private static double events(String outcome) {

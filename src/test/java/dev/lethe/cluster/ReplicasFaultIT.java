@@ -2,18 +2,12 @@ package dev.lethe.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,12 +16,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.PostgresServer;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ExpiringRows;
+import dev.lethe.testsupport.fixture.Fleet;
+import dev.lethe.testsupport.fixture.Measurements;
+import dev.lethe.testsupport.process.PostgresServer;
+import dev.lethe.testsupport.process.RedisServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Three instances of the packaged service against a PostgreSQL and a Redis of the test's own, which the test kills
@@ -39,16 +35,18 @@ class ReplicasFaultIT {
 
     private static final String DATABASE = "chat";
     private static final String PREFIX = "lethe";
-    private static final Path MEASUREMENTS = Path.of("target", "fault-measurements.txt");
+    /** The rows a test writes fall due from half a second on, over the spread it names. */
+    private static final Duration FIRST_DUE = Duration.ofMillis(500);
 
     private static PostgresServer postgres;
     private static RedisServer redis;
     private static Sql sql;
+    private static ExpiringRows rows;
     private static final List<ServiceProcess> instances = new ArrayList<>();
 
     @BeforeAll
-    static void startEverything() throws IOException {
-        Files.deleteIfExists(MEASUREMENTS);
+    static void startEverything() {
+        Measurements.startAfresh();
         postgres = PostgresServer.launch("shared_preload_libraries=pg_stat_statements");
         postgres.sql("postgres").execute("CREATE DATABASE " + DATABASE);
         sql = postgres.sql(DATABASE);
@@ -58,6 +56,7 @@ class ReplicasFaultIT {
                 "CREATE TABLE refresh_tokens (id uuid PRIMARY KEY, expires_at timestamptz NOT NULL)",
                 "CREATE INDEX ON refresh_tokens (expires_at)");
         redis = RedisServer.launch();
+        rows = new ExpiringRows(sql, redis.uri(), PREFIX);
         for (int i = 0; i < 3; i++) {
             instances.add(startInstance());
         }
@@ -80,8 +79,8 @@ class ReplicasFaultIT {
     @Order(1)
     void eachExpiryIsHandledByOneReplica() {
         sql.execute("SELECT pg_stat_statements_reset()");
-        List<UUID> messages = insert("\"Message\"", "\"id\", \"expiresAt\"", 5_000, 3_000);
-        List<UUID> tokens = insert("refresh_tokens", "id, expires_at", 5_000, 3_000);
+        List<UUID> messages = rows.messages(5_000, FIRST_DUE, Duration.ofMillis(3_000));
+        List<UUID> tokens = rows.refreshTokens(5_000, FIRST_DUE, Duration.ofMillis(3_000));
 
         awaitEmpty(Duration.ofSeconds(30));
 
@@ -105,9 +104,9 @@ class ReplicasFaultIT {
                 .mapToDouble(i -> i.metrics().value("lethe_events_total", "outcome", "delegated")).sum();
         long statements = sql.count("SELECT COALESCE(sum(calls), 0) FROM pg_stat_statements"
                 + " WHERE query LIKE '/* lethe:%:event */%' OR query LIKE '/* lethe:%:lookahead */%'");
-        record("once", String.format("10,000 rows, 3 instances: %.0f events delegated by non-owners, %.0f event"
-                + " statements found their row already gone, %d delete statements by id in all", delegated, absent,
-                statements));
+        Measurements.record("once", String.format("10,000 rows, 3 instances: %.0f events delegated by non-owners,"
+                + " %.0f event statements found their row already gone, %d delete statements by id in all",
+                delegated, absent, statements));
         assertThat(delegated).as("every event reaches all three; two of them leave it to the owner")
                 .isGreaterThanOrEqualTo(2 * (messages.size() + tokens.size()) * 0.9);
     }
@@ -117,19 +116,19 @@ class ReplicasFaultIT {
     void killedOwnerIsReplacedWithinTheBound() {
         ServiceProcess owner = ownerOf("message");
         long lastDue = System.currentTimeMillis() + 4_000;
-        List<UUID> rows = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 4_000);
-        sleep(1_500);
+        List<UUID> written = rows.messages(10_000, FIRST_DUE, Duration.ofMillis(4_000));
+        Fleet.sleep(Duration.ofMillis(1_500));
 
         long killed = System.nanoTime();
         owner.kill();
         instances.remove(owner);
-        long takeover = awaitMillis(() -> ownerOrNull("message") != null, Duration.ofSeconds(15), killed);
+        long takeover = Fleet.awaitMillis(() -> ownerOrNull("message") != null, Duration.ofSeconds(15), killed);
         awaitEmpty(Duration.ofSeconds(30));
         long afterLastDue = System.currentTimeMillis() - lastDue;
 
-        record("takeover", String.format("kill -9 of the owner mid-load: another instance owned the target %d ms"
-                + " later; all %,d rows were gone %d ms after the last one fell due", takeover, rows.size(),
-                afterLastDue));
+        Measurements.record("takeover", String.format("kill -9 of the owner mid-load: another instance owned the"
+                + " target %d ms later; all %,d rows were gone %d ms after the last one fell due", takeover,
+                written.size(), afterLastDue));
         assertThat(takeover).as("within two coordination intervals").isLessThan(5_000);
         instances.add(startInstance().awaitStarted(Duration.ofSeconds(60)));
         awaitOneOwnerEach();
@@ -138,22 +137,23 @@ class ReplicasFaultIT {
     @Test
     @Order(3)
     void postgresRestartUnderLoadLosesNothingAndDeletesNothingEarly() {
-        List<UUID> due = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 6_000);
-        List<UUID> later = insertFutureWithStaleKeys(200);
-        sleep(2_000);
+        List<UUID> due = rows.messages(10_000, FIRST_DUE, Duration.ofMillis(6_000));
+        List<UUID> later = rows.messagesWithStaleKeys(200);
+        Fleet.sleep(Duration.ofMillis(2_000));
 
         postgres.stop();
-        sleep(1_000);
+        Fleet.sleep(Duration.ofMillis(1_000));
         long restarted = System.nanoTime();
         postgres.start();
-        long recovered = awaitMillis(() -> live().stream().allMatch(i -> i.status("/q/health/ready") == 200)
+        long recovered = Fleet.awaitMillis(() -> live().stream()
+                .allMatch(i -> i.status("/q/health/ready") == 200)
                 && ownerOrNull("message") != null && ownerOrNull("refresh") != null, Duration.ofSeconds(30),
                 restarted);
         awaitEmpty(Duration.ofSeconds(30));
 
-        record("postgres", String.format("PostgreSQL stopped for 1 s under load: every instance ready and every"
-                + " target owned again %d ms after it came back; %,d due rows deleted, %d rows not yet due kept",
-                recovered, due.size(), later.size()));
+        Measurements.record("postgres", String.format("PostgreSQL stopped for 1 s under load: every instance ready"
+                + " and every target owned again %d ms after it came back; %,d due rows deleted, %d rows not yet due"
+                + " kept", recovered, due.size(), later.size()));
         assertThat(sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ANY(?)",
                 (Object) later.toArray(UUID[]::new))).as("rows not due, whose keys expired").isEqualTo(later.size());
         sql.execute("DELETE FROM \"Message\"");
@@ -162,20 +162,21 @@ class ReplicasFaultIT {
     @Test
     @Order(4)
     void redisRestartUnderLoadLosesNothing() {
-        List<UUID> due = insert("\"Message\"", "\"id\", \"expiresAt\"", 10_000, 6_000);
-        sleep(2_000);
+        List<UUID> due = rows.messages(10_000, FIRST_DUE, Duration.ofMillis(6_000));
+        Fleet.sleep(Duration.ofMillis(2_000));
 
         redis.kill();
-        sleep(1_000);
+        Fleet.sleep(Duration.ofMillis(1_000));
         long restarted = System.nanoTime();
         redis.start();
-        long resubscribed = awaitMillis(() -> live().stream().allMatch(i -> i.metrics()
+        long resubscribed = Fleet.awaitMillis(() -> live().stream().allMatch(i -> i.metrics()
                 .value("lethe_redis_subscribed", "node", "127.0.0.1:" + redis.port()) == 1), Duration.ofSeconds(30),
                 restarted);
         awaitEmpty(Duration.ofSeconds(30));
 
-        record("redis", String.format("Redis killed for 1 s under load (its keys lost with it): every instance"
-                + " subscribed again %d ms after it came back; all %,d due rows deleted", resubscribed, due.size()));
+        Measurements.record("redis", String.format("Redis killed for 1 s under load (its keys lost with it): every"
+                + " instance subscribed again %d ms after it came back; all %,d due rows deleted", resubscribed,
+                due.size()));
     }
 
     private static ServiceProcess startInstance() {
@@ -190,54 +191,12 @@ class ReplicasFaultIT {
         return ServiceProcess.start(List.of("-Xmx128m"), config);
     }
 
-    /** Rows falling due over the next {@code spreadMillis}, each with its key set to expire with it. */
-    private static List<UUID> insert(String table, String columns, int count, int spreadMillis) {
-        long now = System.currentTimeMillis();
-        List<UUID> ids = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        List<Long> expiries = new ArrayList<>();
-        StringBuilder values = new StringBuilder();
-        String target = table.contains("Message") ? "message" : "refresh";
-        for (int i = 0; i < count; i++) {
-            UUID id = UUID.randomUUID();
-            long due = now + 500 + ThreadLocalRandom.current().nextLong(spreadMillis);
-            ids.add(id);
-            keys.add(PREFIX + ":" + target + ":" + id);
-            expiries.add(due);
-            values.append(values.length() == 0 ? "" : ",").append("('").append(id).append("', to_timestamp(")
-                    .append(due / 1000.0).append(")").append(target.equals("message") ? " AT TIME ZONE 'UTC')" : ")");
-        }
-        sql.execute("INSERT INTO " + table + " (" + columns + ") VALUES " + values);
-        try (RedisClient client = new RedisClient(redis.uri())) {
-            client.expireAt(keys, expiries);
-        }
-        return ids;
-    }
-
-    /** Rows due in an hour whose keys expire now: stale keys, which must delete nothing. */
-    private static List<UUID> insertFutureWithStaleKeys(int count) {
-        List<UUID> ids = sql.column("INSERT INTO \"Message\" SELECT gen_random_uuid(), now() AT TIME ZONE 'UTC'"
-                + " + interval '1 hour' FROM generate_series(1, " + count + ") RETURNING \"id\"").stream()
-                .map(UUID.class::cast).toList();
-        try (RedisClient client = new RedisClient(redis.uri())) {
-            client.expireIn(ids.stream().map(id -> PREFIX + ":message:" + id).toList(), Duration.ofMillis(800));
-        }
-        return ids;
-    }
-
     private static void awaitEmpty(Duration timeout) {
-        awaitMillis(() -> {
-            try {
-                return sql.count("SELECT count(*) FROM \"Message\" WHERE \"expiresAt\" <= now() AT TIME ZONE 'UTC'")
-                        + sql.count("SELECT count(*) FROM refresh_tokens WHERE expires_at <= now()") == 0;
-            } catch (IllegalStateException databaseDown) {
-                return false;
-            }
-        }, timeout, System.nanoTime());
+        Fleet.awaitMillis(() -> rows.dueLeft() == 0, timeout, System.nanoTime());
     }
 
     private static void awaitOneOwnerEach() {
-        awaitMillis(() -> ownerOrNull("message") != null && ownerOrNull("refresh") != null
+        Fleet.awaitMillis(() -> ownerOrNull("message") != null && ownerOrNull("refresh") != null
                 && live().stream().filter(i -> i.metrics().value("lethe_target_owner", "target", "message") == 1)
                         .count() == 1, Duration.ofSeconds(30), System.nanoTime());
     }
@@ -262,36 +221,6 @@ class ReplicasFaultIT {
     }
 
     private static List<ServiceProcess> live() {
-        return instances.stream().filter(ServiceProcess::isAlive).toList();
-    }
-
-    /** Waits for the condition; returns the milliseconds since {@code sinceNanos} when it held. */
-    private static long awaitMillis(BooleanSupplier condition, Duration timeout, long sinceNanos) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + timeout);
-            }
-            sleep(50);
-        }
-        return (System.nanoTime() - sinceNanos) / 1_000_000;
-    }
-
-    private static void record(String what, String line) {
-        System.out.println("Fault measurement (" + what + "): " + line);
-        try {
-            Files.writeString(MEASUREMENTS, what + ": " + line + "\n", StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return instances.stream().filter(ServiceProcess::isRunning).toList();
     }
 }

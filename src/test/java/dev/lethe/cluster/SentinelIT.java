@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.RedisSentinels;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Lethe behind Redis Sentinel follows a failover, crash or planned, to the new master: it subscribes there, turns
@@ -128,7 +129,7 @@ class SentinelIT {
 
     /** Whether the master as Sentinel names it has Lethe's subscription among its clients. */
     private static boolean subscribedToTheMaster() {
-        try (var client = new dev.lethe.testsupport.RedisClient("redis://127.0.0.1:" + redis.masterPort())) {
+        try (var client = new RedisClient("redis://127.0.0.1:" + redis.masterPort())) {
             return subscribed() && client.command("PUBSUB", "NUMSUB", "__keyevent@0__:expired").contains("\n1");
         } catch (RuntimeException e) {
             return false;

@@ -11,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.lethe.testsupport.LetheTestProfile;
+import dev.lethe.testsupport.process.LocalProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -129,13 +129,10 @@ class ManifestsTest {
     }
 
     @Test
-    void kustomizeRendersTheBaseAndTheOperatorOverlay() throws Exception {
-        Assumptions.assumeTrue(onPath("kubectl"), "kubectl is not installed here");
+    void kustomizeRendersTheBaseAndTheOperatorOverlay() {
+        Assumptions.assumeTrue(LocalProcess.onPath("kubectl"), "kubectl is not installed here");
         for (String root : List.of("k8s", "k8s/overlays/prometheus-operator")) {
-            Process render = new ProcessBuilder("kubectl", "kustomize", root).redirectErrorStream(true).start();
-            String output = new String(render.getInputStream().readAllBytes());
-            assertThat(render.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(render.exitValue()).as(output).isZero();
+            String output = LocalProcess.run(List.of("kubectl", "kustomize", root));
             assertThat(output).contains("kind: Deployment", "kind: NetworkPolicy", "kind: PodDisruptionBudget");
         }
     }
@@ -199,14 +196,5 @@ class ManifestsTest {
         List<JsonNode> found = documents.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
         assertThat(found).as("manifests of kind " + kind).hasSize(1);
         return found.get(0);
-    }
-
-    private static boolean onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.PgBouncer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Two instances of the packaged service reach PostgreSQL through Debian's PgBouncer with its stock settings, in

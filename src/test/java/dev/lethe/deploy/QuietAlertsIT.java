@@ -21,13 +21,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
+import dev.lethe.testsupport.process.RedisServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * Normal traffic raises no alert. The packaged service runs the steady benchmark's workload in small (1,000
@@ -49,12 +48,8 @@ class QuietAlertsIT {
         sql.execute(ExpiringRows.SCHEMA);
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         try (RedisServer redis = RedisServer.launch()) {
-            try (RedisClient client = new RedisClient(redis.uri())) {
-                List<String> unrelated = new ArrayList<>();
-                for (int i = 0; i < 100_000; i++) {
-                    unrelated.add("other-app:cache:" + i);
-                }
-                client.expireIn(unrelated, Duration.ofHours(1));
+            try (Keys keys = Keys.connect(redis.uri(), PREFIX)) {
+                keys.expireUnrelatedIn("other-app:cache", 100_000, Duration.ofHours(1));
             }
             Map<String, String> config = new LinkedHashMap<>(ExpiringRows.TARGETS);
             config.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + DATABASE);

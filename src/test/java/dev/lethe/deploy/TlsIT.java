@@ -12,14 +12,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.PostgresServer;
-import dev.lethe.testsupport.RedisServer;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
 import dev.lethe.testsupport.network.Certificates;
 import dev.lethe.testsupport.process.LocalProcess;
+import dev.lethe.testsupport.process.PostgresServer;
+import dev.lethe.testsupport.process.RedisServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * PostgreSQL and Redis over TLS, with a certificate the test made, set up exactly as the README's Deploy section

@@ -14,10 +14,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -52,21 +53,21 @@ class ExpiryDeletionTest {
     String prefix;
 
     Sql sql;
+    ChatRows chatRows;
     Keys keys;
 
     @BeforeEach
     void connect() {
         sql = Sql.ofApplication();
+        chatRows = new ChatRows(sql);
         keys = new Keys(redis, prefix);
     }
 
     @Test
     void rowsAreDeletedWhenTheirKeysExpire() {
-        UUID message = insertMessage("now() AT TIME ZONE 'UTC'", false);
-        String session = "device-" + UUID.randomUUID();
-        sql.update("INSERT INTO chat.\"SessionKey\" (\"id\", \"expiresAt\") VALUES (?, now())", session);
-        long token = sql.count("INSERT INTO refresh_tokens (user_id, expires_at) VALUES (gen_random_uuid(), now())"
-                + " RETURNING id");
+        UUID message = chatRows.message("now() AT TIME ZONE 'UTC'", false);
+        String session = chatRows.sessionKey("device-" + UUID.randomUUID(), "now()");
+        long token = chatRows.refreshToken("now()");
 
         keys.expireIn("message", message, SOON);
         keys.expireIn("session", session, SOON);
@@ -83,9 +84,9 @@ class ExpiryDeletionTest {
 
     @Test
     void staleKeysDeleteNothing() {
-        UUID extended = insertMessage("(now() AT TIME ZONE 'UTC') + interval '1 hour'", false);
-        UUID cleared = insertMessage("NULL", false);
-        UUID held = insertMessage("(now() AT TIME ZONE 'UTC') - interval '1 minute'", true);
+        UUID extended = chatRows.message("(now() AT TIME ZONE 'UTC') + interval '1 hour'", false);
+        UUID cleared = chatRows.message("NULL", false);
+        UUID held = chatRows.message("(now() AT TIME ZONE 'UTC') - interval '1 minute'", true);
         double notDueBefore = Prometheus.scrape().value("lethe_events_total", "outcome", "not_due");
 
         keys.expireIn("message", extended, SOON);
@@ -101,7 +102,7 @@ class ExpiryDeletionTest {
 
     @Test
     void rowNotYetDueIsDeletedAtItsDueTimeNotBefore() {
-        UUID message = insertMessage("(now() AT TIME ZONE 'UTC') + interval '2 seconds'", false);
+        UUID message = chatRows.message("(now() AT TIME ZONE 'UTC') + interval '2 seconds'", false);
         double notDue = Prometheus.scrape().value("lethe_events_total", "outcome", "not_due");
         double deleted = Prometheus.scrape().value("lethe_events_total", "outcome", "deleted");
 
@@ -155,7 +156,7 @@ class ExpiryDeletionTest {
         int rows = 25;
         UUID[] ids = new UUID[rows];
         for (int i = 0; i < rows; i++) {
-            ids[i] = insertMessage("(now() AT TIME ZONE 'UTC') - interval '1 second'", false);
+            ids[i] = chatRows.message("(now() AT TIME ZONE 'UTC') - interval '1 second'", false);
         }
         for (UUID id : ids) {
             keys.expireIn("message", id, SOON);
@@ -183,13 +184,6 @@ class ExpiryDeletionTest {
 
     private static double delta(Prometheus before, Prometheus after, String name, String... labels) {
         return after.value(name, labels) - before.value(name, labels);
-    }
-
-    private UUID insertMessage(String expiresAt, boolean legalHold) {
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\", \"legalHold\") VALUES (?, ?, "
-                + expiresAt + ", ?)", id, UUID.randomUUID(), legalHold);
-        return id;
     }
 
     private boolean messageExists(UUID id) {

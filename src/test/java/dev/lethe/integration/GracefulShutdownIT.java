@@ -1,6 +1,7 @@
 package dev.lethe.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * SIGTERM in the middle of a burst, as Kubernetes stops a pod: the service stops taking keys, finishes what it
@@ -58,19 +59,17 @@ class GracefulShutdownIT {
                 // Only events delete here, so that what the shutdown flushes is what the events brought.
                 "lethe.sweep.every", "1h",
                 "lethe.sweep.lookahead", "0s"));
-                RedisClient redis = new RedisClient("redis://127.0.0.1:6379")) {
+                Keys writer = Keys.connect("redis://127.0.0.1:6379", prefix)) {
             service.awaitStarted(Duration.ofSeconds(60));
             HttpClient http = HttpClient.newHttpClient();
-            redis.expireIn(keys, Duration.ofMillis(300));
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (sql.count("SELECT count(*) FROM \"Message\"") == ROWS && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
-            }
+            writer.expireIn(keys, Duration.ofMillis(300));
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(() -> sql.count("SELECT count(*) FROM \"Message\"") < ROWS);
 
             long sigterm = System.nanoTime();
             service.terminate();
             boolean sawNotReady = false;
-            while (service.isAlive() && !sawNotReady) {
+            while (service.isRunning() && !sawNotReady) {
                 try {
                     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
                             URI.create(service.baseUrl() + "/q/health/ready")).build(),

@@ -13,11 +13,12 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.redis.client.Redis;
@@ -57,12 +58,11 @@ class ManagedRedisTest {
         String node = "127.0.0.1:" + OwnRedis.server().port();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 Prometheus.scrape().value("lethe_redis_subscribed", "node", node)).isEqualTo(1));
-        assertThat(OwnRedis.server().command("CONFIG GET notify-keyspace-events")).startsWith("-ERR unknown command");
+        assertThat(OwnRedis.server().sendInline("CONFIG GET notify-keyspace-events"))
+                .startsWith("-ERR unknown command");
 
         Sql sql = Sql.ofApplication();
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?, now() AT TIME ZONE 'UTC')",
-                id, UUID.randomUUID());
+        UUID id = new ChatRows(sql).message("now() AT TIME ZONE 'UTC'", false);
         new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                 sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id)).isZero());

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.RedisClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 

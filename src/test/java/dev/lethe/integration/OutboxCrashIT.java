@@ -13,10 +13,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.PostgresDatabase;
-import dev.lethe.testsupport.S3Server;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
-import dev.lethe.testsupport.VoiceNotes;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.VoiceNotes;
+import dev.lethe.testsupport.process.S3Server;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * kill -9 between a row's deletion and the deletion of its file: the key waits in the outbox, in the same database
@@ -47,9 +47,7 @@ class OutboxCrashIT {
 
     @Test
     void keysOfRowsDeletedBeforeAKillAreDeletedAfterTheRestart() {
-        List<Object> notes = sql.column("INSERT INTO voice_notes (expires_at) SELECT now() - interval '1 second'"
-                + " FROM generate_series(1, " + NOTES + ") RETURNING id");
-        sql.execute("INSERT INTO voice_note_files (note_id, storage_key) SELECT id, 'voice/' || id FROM voice_notes");
+        List<Long> notes = new VoiceNotes(sql).notesWithAFileEach(NOTES, "now() - interval '1 second'");
         notes.forEach(id -> s3.put("voice/" + id, "sealed box"));
         s3.stop();
 

@@ -15,13 +15,14 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.RedisClient;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
+import dev.lethe.testsupport.process.RedisServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
@@ -68,7 +69,7 @@ class RedisRestartTest {
         double losses = Prometheus.scrape().value("lethe_redis_subscription_losses_total", "node", node);
         double ignored = Prometheus.scrape().value("lethe_events_total", "outcome", "ignored");
 
-        try (RedisClient client = new RedisClient(server.uri())) {
+        try (Keys unrelated = Keys.connect(server.uri(), prefix)) {
             long start = System.nanoTime();
             for (int second = 0; second < 10; second++) {
                 for (int burst = 0; burst < 10; burst++) {
@@ -76,7 +77,7 @@ class RedisRestartTest {
                     for (int i = 0; i < 500; i++) {
                         keys.add("other-app:session:" + second + "-" + burst + "-" + i);
                     }
-                    client.expireIn(keys, Duration.ofMillis(20));
+                    unrelated.expireIn(keys, Duration.ofMillis(20));
                     long next = start + (second * 10L + burst + 1) * 100_000_000L;
                     LockSupport.parkNanos(next - System.nanoTime());
                 }
@@ -101,7 +102,7 @@ class RedisRestartTest {
 
         server.start();
         awaitSubscribed(node, true);
-        assertThat(server.command("CONFIG GET notify-keyspace-events")).isEqualTo("*2");
+        assertThat(server.sendInline("CONFIG GET notify-keyspace-events")).isEqualTo("*2");
         assertThat(notificationFlags(server)).as("flags set again on the fresh server").contains("E").contains("x");
         assertRowDeletedAfterKeyExpires();
     }
@@ -112,7 +113,7 @@ class RedisRestartTest {
         String node = "127.0.0.1:" + server.port();
         awaitSubscribed(node, true);
 
-        assertThat(server.command("CONFIG SET notify-keyspace-events \"\"")).isEqualTo("+OK");
+        assertThat(server.sendInline("CONFIG SET notify-keyspace-events \"\"")).isEqualTo("+OK");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(notificationFlags(server))
                 .as("set back by the periodic check").contains("E").contains("x"));
         assertThat(Prometheus.scrape().value("lethe_redis_notifications", "node", node)).isEqualTo(1);
@@ -137,9 +138,7 @@ class RedisRestartTest {
 
     private void assertRowDeletedAfterKeyExpires() {
         Sql sql = Sql.ofApplication();
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?, now() AT TIME ZONE 'UTC')",
-                id, UUID.randomUUID());
+        UUID id = new ChatRows(sql).message("now() AT TIME ZONE 'UTC'", false);
         await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
             new Keys(redis, prefix).expireIn("message", id, Duration.ofMillis(100));
             assertThat(sql.count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id)).isZero();

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.testsupport.PostgresServer;
-import dev.lethe.testsupport.ServiceProcess;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.process.PostgresServer;
+import dev.lethe.testsupport.process.ServiceProcess;
 
 /**
  * The packaged service refuses a bad configuration with one line per problem naming the property, exits, and has

@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import dev.lethe.testsupport.Keys;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnS3;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.S3Server;
-import dev.lethe.testsupport.Sql;
-import dev.lethe.testsupport.VoiceNotes;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
+import dev.lethe.testsupport.fixture.VoiceNotes;
+import dev.lethe.testsupport.process.S3Server;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.redis.client.Command;
@@ -83,6 +84,8 @@ class AttachmentDeletionTest {
     String stream;
 
     private final Sql sql = Sql.ofApplication();
+    private final ChatRows rows = new ChatRows(sql);
+    private final VoiceNotes voiceNotes = new VoiceNotes(sql);
 
     @Test
     @Order(1)
@@ -95,14 +98,15 @@ class AttachmentDeletionTest {
         gone.forEach(key -> s3.put(key, "sealed box"));
         kept.forEach(key -> s3.put(key, "sealed box"));
         double deletedBefore = Prometheus.scrape().value("lethe_blobs_deleted_total");
-        UUID byEvent = message("now() AT TIME ZONE 'UTC' + interval '200 milliseconds'", false, "inline/by-event",
-                "child/by-event-1", "child/by-event-2");
-        UUID bySweep = message("now() AT TIME ZONE 'UTC' - interval '1 minute'", false, null, "child/by-sweep");
-        long note = voiceNote("now() - interval '1 minute'", "voice/due-1", "voice/due-2");
-        UUID notDue = message("now() AT TIME ZONE 'UTC' + interval '1 hour'", false, "inline/not-due",
-                "child/not-due");
-        UUID onHold = message("now() AT TIME ZONE 'UTC' - interval '1 minute'", true, "inline/on-hold");
-        UUID withoutFiles = message("now() AT TIME ZONE 'UTC' - interval '1 minute'", false, null);
+        UUID byEvent = rows.messageWithFiles("now() AT TIME ZONE 'UTC' + interval '200 milliseconds'", false,
+                "inline/by-event", "child/by-event-1", "child/by-event-2");
+        UUID bySweep = rows.messageWithFiles("now() AT TIME ZONE 'UTC' - interval '1 minute'", false, null,
+                "child/by-sweep");
+        long note = voiceNotes.note("now() - interval '1 minute'", "voice/due-1", "voice/due-2");
+        UUID notDue = rows.messageWithFiles("now() AT TIME ZONE 'UTC' + interval '1 hour'", false,
+                "inline/not-due", "child/not-due");
+        UUID onHold = rows.messageWithFiles("now() AT TIME ZONE 'UTC' - interval '1 minute'", true, "inline/on-hold");
+        UUID withoutFiles = rows.messageWithFiles("now() AT TIME ZONE 'UTC' - interval '1 minute'", false, null);
 
         new Keys(redis, prefix).expireIn("message", byEvent, Duration.ofMillis(200));
 
@@ -124,10 +128,10 @@ class AttachmentDeletionTest {
     void everyDeletedRowIsAnnouncedOnceOnTheStream() {
         List<UUID> due = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            due.add(message("now() AT TIME ZONE 'UTC' - interval '1 second'", false, null));
+            due.add(rows.messageWithFiles("now() AT TIME ZONE 'UTC' - interval '1 second'", false, null));
         }
-        UUID notDue = message("now() AT TIME ZONE 'UTC' + interval '1 hour'", false, null);
-        UUID onHold = message("now() AT TIME ZONE 'UTC' - interval '1 second'", true, null);
+        UUID notDue = rows.messageWithFiles("now() AT TIME ZONE 'UTC' + interval '1 hour'", false, null);
+        UUID onHold = rows.messageWithFiles("now() AT TIME ZONE 'UTC' - interval '1 second'", true, null);
         Instant before = Instant.now().minusSeconds(5);
 
         await().atMost(WITHIN).untilAsserted(() -> {
@@ -159,7 +163,7 @@ class AttachmentDeletionTest {
         try {
             List<Long> notes = new ArrayList<>();
             for (String file : files) {
-                notes.add(voiceNote("now() - interval '1 second'", file));
+                notes.add(voiceNotes.note("now() - interval '1 second'", file));
             }
             await().atMost(WITHIN).untilAsserted(() -> {
                 assertThat(sql.count("SELECT count(*) FROM voice_notes WHERE id = ANY(?)",
@@ -176,22 +180,6 @@ class AttachmentDeletionTest {
             assertThat(files).as("files deleted once the bucket is back").noneMatch(s3::exists);
             assertThat(outboxRows("blob")).isZero();
         });
-    }
-
-    /** A message and its attachments, in one statement: files are attached before their row can fall due. */
-    private UUID message(String expiresAt, boolean onHold, String inlineKey, String... attachments) {
-        UUID id = UUID.randomUUID();
-        sql.column("WITH m AS (INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\", \"legalHold\","
-                + " \"attachmentKey\") VALUES (?, gen_random_uuid(), " + expiresAt + ", ?, ?) RETURNING \"id\"),"
-                + " a AS (INSERT INTO \"Attachment\" (\"messageId\", \"objectKey\") SELECT m.\"id\", k FROM m,"
-                + " unnest(?::text[]) k) SELECT \"id\" FROM m", id, onHold, inlineKey, attachments);
-        return id;
-    }
-
-    private long voiceNote(String expiresAt, String... files) {
-        return ((Number) sql.column("WITH n AS (INSERT INTO voice_notes (expires_at) VALUES (" + expiresAt + ")"
-                + " RETURNING id), f AS (INSERT INTO voice_note_files (note_id, storage_key) SELECT n.id, k FROM n,"
-                + " unnest(?::text[]) k) SELECT id FROM n", (Object) files).get(0)).longValue();
     }
 
     private long messages(UUID... ids) {

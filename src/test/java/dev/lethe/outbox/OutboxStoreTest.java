@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.OutboxKind;
-import dev.lethe.testsupport.Databases;
 import dev.lethe.testsupport.PostgresDatabase;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Databases;
+import dev.lethe.testsupport.client.Sql;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.pgclient.PgPool;
 import io.vertx.mutiny.sqlclient.Pool;

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -56,9 +57,7 @@ class ScheduledSweepTest {
     @Test
     void scheduledRunsKeepDeletingAndAreCounted() {
         Sql sql = Sql.ofApplication();
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") VALUES (?, ?,"
-                + " (now() AT TIME ZONE 'UTC') - interval '1 second')", id, UUID.randomUUID());
+        UUID id = new ChatRows(sql).message("(now() AT TIME ZONE 'UTC') - interval '1 second'", false);
 
         await().atMost(Duration.ofSeconds(15)).until(() -> sql.count(
                 "SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", id) == 0);

@@ -21,11 +21,12 @@ import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.SweepOutcome;
 import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
-import dev.lethe.testsupport.Databases;
 import dev.lethe.testsupport.LetheTestProfile;
-import dev.lethe.testsupport.Prometheus;
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.Sql;
+import dev.lethe.testsupport.client.Databases;
+import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Prometheus;
+import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ChatRows;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -83,18 +84,18 @@ class SweepTest {
     Database database;
 
     Sql sql;
+    ChatRows rows;
 
     @BeforeEach
     void connect() {
         sql = Sql.ofApplication();
+        rows = new ChatRows(sql);
     }
 
     @Test
     void dueRowsWithoutAnyKeyAreDeletedBySweep() {
-        UUID message = insertMessage("(now() AT TIME ZONE 'UTC') - interval '5 minutes'", false);
-        String session = "s-" + UUID.randomUUID();
-        sql.update("INSERT INTO chat.\"SessionKey\" (\"id\", \"expiresAt\") VALUES (?, now() - interval '1 day')",
-                session);
+        UUID message = rows.message("(now() AT TIME ZONE 'UTC') - interval '5 minutes'", false);
+        String session = rows.sessionKey("s-" + UUID.randomUUID(), "now() - interval '1 day'");
         double before = Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message");
 
         assertThat(sweep("message").outcome()).isEqualTo(SweepOutcome.COMPLETE);
@@ -108,10 +109,9 @@ class SweepTest {
 
     @Test
     void sweepLeavesHeldRowsNullExpiriesAndFutureRowsAlone() {
-        UUID held = insertMessage("(now() AT TIME ZONE 'UTC') - interval '1 hour'", true);
-        UUID future = insertMessage("(now() AT TIME ZONE 'UTC') + interval '1 hour'", false);
-        String forever = "s-" + UUID.randomUUID();
-        sql.update("INSERT INTO chat.\"SessionKey\" (\"id\", \"expiresAt\") VALUES (?, NULL)", forever);
+        UUID held = rows.message("(now() AT TIME ZONE 'UTC') - interval '1 hour'", true);
+        UUID future = rows.message("(now() AT TIME ZONE 'UTC') + interval '1 hour'", false);
+        String forever = rows.sessionKey("s-" + UUID.randomUUID(), "NULL");
 
         sweep("message");
         sweep("session");
@@ -122,14 +122,12 @@ class SweepTest {
 
     @Test
     void usedTokensGoBeforeTheyExpireButTheGuardStillHolds() {
-        UUID used = token("password_reset_tokens", "now() + interval '1 hour'", "now()", false);
-        UUID usedProtected = token("password_reset_tokens", "now() + interval '1 hour'", "now()", true);
-        UUID expiredProtected = token("password_reset_tokens", "now() - interval '1 hour'", "NULL", true);
-        UUID unused = token("password_reset_tokens", "now() + interval '1 hour'", "NULL", false);
-        UUID expired = token("password_reset_tokens", "now() - interval '1 hour'", "NULL", false);
-        UUID verified = sql.column("INSERT INTO email_verification_tokens (user_id, expires_at, used_at)"
-                + " VALUES (gen_random_uuid(), now() + interval '1 day', now()) RETURNING id").stream()
-                .map(UUID.class::cast).findFirst().orElseThrow();
+        UUID used = rows.passwordResetToken("now() + interval '1 hour'", "now()", false);
+        UUID usedProtected = rows.passwordResetToken("now() + interval '1 hour'", "now()", true);
+        UUID expiredProtected = rows.passwordResetToken("now() - interval '1 hour'", "NULL", true);
+        UUID unused = rows.passwordResetToken("now() + interval '1 hour'", "NULL", false);
+        UUID expired = rows.passwordResetToken("now() - interval '1 hour'", "NULL", false);
+        UUID verified = rows.emailVerificationToken("now() + interval '1 day'", "now()");
 
         sweep("reset");
         sweep("verify");
@@ -142,8 +140,7 @@ class SweepTest {
 
     @Test
     void largeBacklogIsDrainedInBatchesOfTheConfiguredSize() {
-        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
-                + " SELECT gen_random_uuid(), now() - interval '1 minute' * g FROM generate_series(1, 5000) g");
+        rows.refreshTokens(5000, "now() - interval '1 minute' * g");
 
         SweepResult result = sweep("refresh");
 
@@ -158,13 +155,9 @@ class SweepTest {
         // 60,000 messages stored in random order: half of them due, 1,000 of those on legal hold.
         long heldBefore = count("SELECT count(*) FROM \"Message\" WHERE \"expiresAt\" <= now() AT TIME ZONE 'UTC'");
         long allBefore = count("SELECT count(*) FROM \"Message\"");
-        sql.execute("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\", \"legalHold\")"
-                + " SELECT gen_random_uuid(), gen_random_uuid(),"
-                + "   CASE WHEN g <= 30000 THEN (now() AT TIME ZONE 'UTC') - interval '1 minute'"
-                + "        ELSE (now() AT TIME ZONE 'UTC') + interval '1 day' END,"
-                + "   g <= 1000"
-                + " FROM generate_series(1, 60000) g ORDER BY random()",
-                "ANALYZE \"Message\"");
+        rows.messagesInRandomOrder(60_000, "CASE WHEN g <= 30000 THEN (now() AT TIME ZONE 'UTC') - interval '1 minute'"
+                + " ELSE (now() AT TIME ZONE 'UTC') + interval '1 day' END", "g <= 1000");
+        sql.execute("ANALYZE \"Message\"");
 
         SweepResult result = sweep("message");
 
@@ -177,15 +170,13 @@ class SweepTest {
 
     @Test
     void aSmallBacklogStaysOnTheIndex() {
-        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
-                + " SELECT gen_random_uuid(), now() - interval '1 minute' FROM generate_series(1, 3000)");
+        rows.refreshTokens(3000, "now() - interval '1 minute'");
         assertThat(sweep("refresh").pagesSwept()).isZero();
     }
 
     @Test
     void sweepSkipsRowsAnotherTransactionHoldsInsteadOfWaiting() throws Exception {
-        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
-                + " SELECT gen_random_uuid(), now() - interval '1 hour' FROM generate_series(1, 50)");
+        rows.refreshTokens(50, "now() - interval '1 hour'");
         try (Connection application = sql.connect(); Statement statement = application.createStatement()) {
             application.setAutoCommit(false);
             statement.execute("SELECT id FROM refresh_tokens WHERE expires_at <= now() ORDER BY id LIMIT 10 FOR UPDATE");
@@ -203,7 +194,7 @@ class SweepTest {
     void rowFallingDueSoonIsDeletedAtItsDueTimeWithoutAnyKey() {
         // Read first: the first scrape of a test JVM can take a second or two, longer than the row has to live.
         double before = Prometheus.scrape().value("lethe_rows_deleted_total", "source", "sweep", "target", "message");
-        UUID soon = insertMessage("(now() AT TIME ZONE 'UTC') + interval '2 seconds'", false);
+        UUID soon = rows.message("(now() AT TIME ZONE 'UTC') + interval '2 seconds'", false);
 
         sweep("message");
 
@@ -224,16 +215,12 @@ class SweepTest {
     void eventsRacingTheLookaheadForTheSameRowsAreNeverCountedAsDropped() {
         double dropped = Prometheus.scrape().value("lethe_events_total", "outcome", "dropped");
         long due = System.currentTimeMillis() + 2_000;
-        List<UUID> ids = sql.column("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\") SELECT"
-                + " gen_random_uuid(), gen_random_uuid(), to_timestamp(?::float8 / 1000) AT TIME ZONE 'UTC'"
-                + " FROM generate_series(1, 800) RETURNING \"id\"", due).stream().map(UUID.class::cast).toList();
-        try (RedisClient client = new RedisClient("redis://127.0.0.1:6379")) {
-            client.expireAt(ids.stream().map(id -> prefix + ":message:" + id).toList(),
-                    ids.stream().map(id -> due).toList());
+        List<UUID> ids = rows.messagesDueAt(800, due);
+        try (Keys keys = Keys.connect("redis://127.0.0.1:6379", prefix)) {
+            keys.expireAt(ids.stream().map(id -> keys.key("message", id)).toList(), due);
         }
 
-        await().atMost(Duration.ofSeconds(15)).until(() -> count("SELECT count(*) FROM \"Message\" WHERE \"id\""
-                + " = ANY(?)", (Object) ids.toArray(UUID[]::new)) == 0);
+        await().atMost(Duration.ofSeconds(15)).until(() -> rows.messagesLeft(ids) == 0);
         await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
                 Prometheus.scrape().value("lethe_events_total", "outcome", "dropped") - dropped).isZero());
     }
@@ -242,9 +229,9 @@ class SweepTest {
     void backlogCountsDueRowsTheGuardAllows() {
         sweep("message");
         for (int i = 0; i < 30; i++) {
-            insertMessage("(now() AT TIME ZONE 'UTC') - interval '2 minutes'", false);
+            rows.message("(now() AT TIME ZONE 'UTC') - interval '2 minutes'", false);
         }
-        insertMessage("(now() AT TIME ZONE 'UTC') - interval '1 day'", true);
+        rows.message("(now() AT TIME ZONE 'UTC') - interval '1 day'", true);
 
         Backlog.Measure measure = backlog.measure(target("message")).await().atMost(Duration.ofSeconds(10));
 
@@ -259,8 +246,7 @@ class SweepTest {
 
     @Test
     void twoSweepersOnTwoPoolsShareATableAndDeleteEachRowOnce() {
-        sql.execute("INSERT INTO refresh_tokens (user_id, expires_at)"
-                + " SELECT gen_random_uuid(), now() - interval '1 second' * g FROM generate_series(1, 20000) g");
+        rows.refreshTokens(20000, "now() - interval '1 second' * g");
         Vertx vertx = Vertx.vertx();
         Pool otherPool = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT)
                 .setDatabase(sql.database()).setUser(Sql.USER), new PoolOptions().setMaxSize(2));
@@ -293,17 +279,5 @@ class SweepTest {
 
     private long count(String query, Object... parameters) {
         return sql.count(query, parameters);
-    }
-
-    private UUID insertMessage(String expiresAt, boolean legalHold) {
-        UUID id = UUID.randomUUID();
-        sql.update("INSERT INTO \"Message\" (\"id\", \"chatId\", \"expiresAt\", \"legalHold\") VALUES (?, ?, "
-                + expiresAt + ", ?)", id, UUID.randomUUID(), legalHold);
-        return id;
-    }
-
-    private UUID token(String table, String expiresAt, String usedAt, boolean protectedToken) {
-        return (UUID) sql.column("INSERT INTO " + table + " (user_id, expires_at, used_at, protected) VALUES ("
-                + "gen_random_uuid(), " + expiresAt + ", " + usedAt + ", ?) RETURNING id", protectedToken).get(0);
     }
 }

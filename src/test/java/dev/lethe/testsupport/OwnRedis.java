@@ -2,6 +2,7 @@ package dev.lethe.testsupport;
 
 import java.util.Map;
 
+import dev.lethe.testsupport.process.RedisServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /** Points the application at a redis-server of its own, which the test may kill and restart. */

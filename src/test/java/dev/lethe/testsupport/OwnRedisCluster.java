@@ -2,6 +2,7 @@ package dev.lethe.testsupport;
 
 import java.util.Map;
 
+import dev.lethe.testsupport.process.RedisCluster;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /** Points the application at a Redis Cluster of its own (three masters, three replicas). */

@@ -2,6 +2,7 @@ package dev.lethe.testsupport;
 
 import java.util.Map;
 
+import dev.lethe.testsupport.process.S3Server;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /** Points the application's S3 client at an S3-API server of its own (bucket "files"), which the test may stop. */

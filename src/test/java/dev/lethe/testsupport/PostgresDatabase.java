@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.lethe.testsupport.client.Sql;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A server process a test starts on this machine (redis-server, pgbouncer, S3Mock, the packaged service...): a
@@ -20,14 +21,13 @@ import org.awaitility.Awaitility;
 public abstract class LocalProcess implements AutoCloseable {
 
     protected final Path directory;
+    private final String name;
     private Process process;
 
+    /** @param name what the process is, in its folder's name and in failures */
     protected LocalProcess(String name) {
-        try {
-            this.directory = Files.createTempDirectory("lethe-" + name + "-");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        this.name = name;
+        this.directory = temporaryFolder(name);
     }
 
     /** The command that runs the server in the foreground. */
@@ -54,18 +54,37 @@ public abstract class LocalProcess implements AutoCloseable {
         if (isRunning()) {
             return;
         }
+        spawn();
+        awaitAnswer(startupTime());
+    }
+
+    /** Starts the process without waiting for it to answer, for a test that watches it start or fail. */
+    protected synchronized void spawn() {
         try {
             process = new ProcessBuilder(command()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + command().get(0) + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
-        awaitUntil(startupTime(), () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(command().get(0) + " exited at startup:\n" + readLog());
-            }
-            return answers();
-        }, command().get(0) + " answering");
+    }
+
+    /** Waits until the server answers; fails with its log as soon as it exits, or once the timeout is over. */
+    protected void awaitAnswer(Duration timeout) {
+        // Read here, not in the condition: Awaitility runs that on a thread of its own while start() holds the lock.
+        Process started;
+        synchronized (this) {
+            started = process;
+        }
+        try {
+            awaitUntil(timeout, () -> {
+                if (!started.isAlive()) {
+                    throw new IllegalStateException(name + " exited at startup:\n" + readLog());
+                }
+                return answers();
+            }, name + " answering");
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException(name + " did not answer within " + timeout + ":\n" + readLog(), e);
+        }
     }
 
     public synchronized boolean isRunning() {
@@ -82,6 +101,30 @@ public abstract class LocalProcess implements AutoCloseable {
             process.destroy();
             waitFor(process);
             process = null;
+        }
+    }
+
+    /** SIGTERM without waiting, for a test that watches the process stop. */
+    public synchronized void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    /** Waits for the process to end and returns its exit code; fails with its log while it still runs. */
+    public int awaitExit(Duration timeout) {
+        Process watched;
+        synchronized (this) {
+            watched = process;
+        }
+        try {
+            if (!watched.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException(name + " is still running:\n" + readLog());
+            }
+            return watched.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -118,6 +161,15 @@ public abstract class LocalProcess implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A new, empty folder under the system's temporary one. */
+    static Path temporaryFolder(String name) {
+        try {
+            return Files.createTempDirectory("lethe-" + name + "-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -7,8 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.lethe.testsupport.RedisClient;
-import dev.lethe.testsupport.RedisServer;
+import dev.lethe.testsupport.client.RedisClient;
 
 /**
  * A Redis watched by Sentinel, as the test's own: a master, a replica, and three Sentinels (redis-server --sentinel)

@@ -1,4 +1,4 @@
-package dev.lethe.testsupport;
+package dev.lethe.testsupport.process;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,40 +11,32 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real S3-API server of the test's own: Adobe's S3Mock (its executable jar, which the build copies to
  * target/s3mock) as a separate process on a spare loopback port, with one bucket. Its files live in a directory
  * that survives a restart, so that a test can take the server away and bring it back as an outage would.
  */
-public final class S3Server implements AutoCloseable {
+public final class S3Server extends LocalProcess {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Path JAR = Path.of("target", "s3mock", "s3mock.jar");
 
-    private final int port;
+    private final int port = sparePort();
     private final String bucket;
-    private final Path directory;
-    private Process process;
 
-    private S3Server(int port, String bucket, Path directory) {
-        this.port = port;
+    private S3Server(String bucket) {
+        super("s3");
         this.bucket = bucket;
-        this.directory = directory;
     }
 
     public static S3Server launch(String bucket) {
         if (!Files.exists(JAR)) {
             throw new IllegalStateException(JAR + " is missing: the build copies it (mvn generate-test-resources)");
         }
-        try {
-            S3Server server = new S3Server(RedisServer.sparePort(), bucket, Files.createTempDirectory("lethe-s3-"));
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        S3Server server = new S3Server(bucket);
+        server.start();
+        return server;
     }
 
     public String endpoint() {
@@ -68,45 +60,31 @@ public final class S3Server implements AutoCloseable {
         return config;
     }
 
-    public synchronized void start() {
-        if (process != null && process.isAlive()) {
-            return;
-        }
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    @Override
+    protected List<String> command() {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString(),
                 "--http.port=" + port, "--server.port=0", "--server.address=127.0.0.1",
                 "--com.adobe.testing.s3mock.store.initial-buckets=" + bucket,
                 "--com.adobe.testing.s3mock.store.root=" + directory.resolve("data"),
                 "--com.adobe.testing.s3mock.store.retain-files-on-exit=true",
                 "--logging.level.root=WARN", "--spring.main.banner-mode=off");
-        try {
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("s3mock.log").toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start S3Mock: " + e.getMessage(), e);
-        }
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (status("GET", "") != 200) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("S3Mock did not answer on port " + port + "; see "
-                        + directory.resolve("s3mock.log"));
-            }
-            sleep(100);
-        }
     }
 
-    /** Stops the server, as an outage would; its files stay for the next start. */
+    @Override
+    protected boolean answers() {
+        return status("GET", "") == 200;
+    }
+
+    @Override
+    protected Duration startupTime() {
+        return Duration.ofSeconds(90);
+    }
+
+    /** Stops the server as an outage would: killed, with no shutdown of its own; its files stay for the next start. */
+    @Override
     public synchronized void stop() {
-        if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process = null;
-        }
+        kill();
     }
 
     public void put(String key, String content) {
@@ -132,11 +110,6 @@ public final class S3Server implements AutoCloseable {
         return status == 200;
     }
 
-    @Override
-    public void close() {
-        stop();
-    }
-
     private URI object(String key) {
         return URI.create(endpoint() + "/" + bucket + "/" + key);
     }
@@ -151,14 +124,6 @@ public final class S3Server implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,9 +1,5 @@
-package dev.lethe.testsupport;
+package dev.lethe.testsupport.client;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
@@ -12,7 +8,10 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 
-/** A Redis client for tests that run outside Quarkus (the *IT classes): pipelined SETs with a TTL. */
+/**
+ * A Redis connection of the test's own, for tests outside Quarkus and for servers the application does not use: any
+ * command, and its reply as text. {@link Keys} writes keys through one.
+ */
 public final class RedisClient implements AutoCloseable {
 
     private final Vertx vertx = Vertx.vertx();
@@ -22,42 +21,9 @@ public final class RedisClient implements AutoCloseable {
         redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(uri));
     }
 
-    /** SET key 1 PX ttl for every key, a thousand per round trip. */
-    public void expireIn(Collection<String> keys, Duration ttl) {
-        List<Request> batch = new ArrayList<>();
-        for (String key : keys) {
-            batch.add(Request.cmd(Command.SET).arg(key).arg("1").arg("PX").arg(ttl.toMillis()));
-            if (batch.size() == 1000) {
-                send(batch);
-                batch = new ArrayList<>();
-            }
-        }
-        if (!batch.isEmpty()) {
-            send(batch);
-        }
-    }
-
-    /** SET key 1 PXAT expiresAt for each key and its expiry (epoch milliseconds), as a chat backend does. */
-    public void expireAt(List<String> keys, List<Long> expiresAtMillis) {
-        List<Request> batch = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            batch.add(Request.cmd(Command.SET).arg(keys.get(i)).arg("1").arg("PXAT").arg(expiresAtMillis.get(i)));
-            if (batch.size() == 1000) {
-                send(batch);
-                batch = new ArrayList<>();
-            }
-        }
-        if (!batch.isEmpty()) {
-            send(batch);
-        }
-    }
-
-    private void send(List<Request> batch) {
-        try {
-            redis.batch(batch).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("Redis batch failed: " + e.getMessage(), e);
-        }
+    /** The client itself, for a {@link Keys} that writes through this connection. */
+    Redis redis() {
+        return redis;
     }
 
     /** Any command; its reply as text, each element of an array reply on a line of its own. */

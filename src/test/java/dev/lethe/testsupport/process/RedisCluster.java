@@ -1,11 +1,9 @@
-package dev.lethe.testsupport;
+package dev.lethe.testsupport.process;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -28,7 +26,7 @@ public final class RedisCluster implements AutoCloseable {
             // factor 0), and syncs at once instead of after the diskless delay, so a failover never depends on
             // how busy the machine was while the cluster formed.
             nodes.add(RedisServer.launch("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-port", Integer.toString(RedisServer.sparePort()),
+                    "--cluster-port", Integer.toString(LocalProcess.sparePort()),
                     "--cluster-node-timeout", "1000", "--cluster-require-full-coverage", "no",
                     "--cluster-replica-validity-factor", "0", "--repl-diskless-sync-delay", "0"));
         }
@@ -36,12 +34,16 @@ public final class RedisCluster implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         nodes.forEach(node -> command.add("127.0.0.1:" + node.port()));
         command.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
-        String output = run(command);
-        if (!output.contains("[OK] All 16384 slots covered")) {
+        try {
+            String output = LocalProcess.run(command);
+            if (!output.contains("[OK] All 16384 slots covered")) {
+                throw new IllegalStateException(output);
+            }
+            cluster.awaitHealthy(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
             cluster.close();
-            throw new IllegalStateException("cannot create the Redis Cluster:\n" + output);
+            throw new IllegalStateException("cannot create the Redis Cluster: " + e.getMessage(), e);
         }
-        cluster.awaitHealthy(Duration.ofSeconds(30));
         return cluster;
     }
 
@@ -62,27 +64,23 @@ public final class RedisCluster implements AutoCloseable {
 
     /** Waits until every live node sees every slot served, and every live replica is in sync with its master. */
     public void awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean ok = true;
-            for (RedisServer node : nodes) {
-                if (node.isRunning() && !(cli(node, "cluster", "info").contains("cluster_state:ok")
-                        && inSync(cli(node, "info", "replication")))) {
-                    ok = false;
-                }
-            }
-            List<String> masters = masters();
-            if (ok && masters.size() == nodes.size() / 2 && masters.stream().allMatch(m -> node(m).isRunning())) {
-                return;
-            }
-            sleep(100);
-        }
-        throw new IllegalStateException("the Redis Cluster did not become healthy within " + timeout);
+        LocalProcess.awaitUntil(timeout, this::healthy, "the Redis Cluster healthy");
     }
 
     @Override
     public void close() {
         nodes.forEach(RedisServer::close);
+    }
+
+    private boolean healthy() {
+        for (RedisServer node : nodes) {
+            if (node.isRunning() && !(cli(node, "cluster", "info").contains("cluster_state:ok")
+                    && inSync(cli(node, "info", "replication")))) {
+                return false;
+            }
+        }
+        List<String> masters = masters();
+        return masters.size() == nodes.size() / 2 && masters.stream().allMatch(m -> node(m).isRunning());
     }
 
     private List<String> nodeLines() {
@@ -98,36 +96,19 @@ public final class RedisCluster implements AutoCloseable {
         return !replication.contains("role:slave") || replication.contains("master_link_status:up");
     }
 
+    /** The reply of redis-cli, or nothing from a node that went away meanwhile: the caller looks again. */
     private static String cli(RedisServer node, String... command) {
         List<String> line = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(node.port())));
         line.addAll(List.of(command));
-        return run(line);
+        try {
+            return LocalProcess.run(line);
+        } catch (IllegalStateException failed) {
+            return "";
+        }
     }
 
     private static String address(String line) {
         String address = line.split(" ")[1];
         return address.substring(0, address.indexOf('@'));
-    }
-
-    static String run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            process.waitFor(60, TimeUnit.SECONDS);
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

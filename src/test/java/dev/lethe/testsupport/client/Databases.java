@@ -1,4 +1,4 @@
-package dev.lethe.testsupport;
+package dev.lethe.testsupport.client;
 
 import java.time.Duration;
 

@@ -1,36 +1,38 @@
-package dev.lethe.testsupport;
+package dev.lethe.testsupport.process;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.lethe.testsupport.client.Prometheus;
 
 /**
  * The packaged service (target/quarkus-app) running as a separate process, as users run it: for tests that need a
  * real process to start, fail, be killed, or run beside another instance.
  */
-public final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess extends LocalProcess {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^:]+:(\\d+)");
 
-    private final Process process;
-    private final Path log;
+    private final List<String> jvmOptions;
+    private final Map<String, String> properties;
 
-    private ServiceProcess(Process process, Path log) {
-        this.process = process;
-        this.log = log;
+    private ServiceProcess(List<String> jvmOptions, Map<String, String> properties) {
+        super("service");
+        this.jvmOptions = jvmOptions;
+        this.properties = properties;
     }
 
     /** Starts the packaged service with these system properties (HTTP on a random port unless given). */
@@ -39,11 +41,19 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the packaged service with JVM options and system properties. With the system property
-     * {@code lethe.it.executable} set (for example to target/lethe-0.1.0-SNAPSHOT-runner after a native build), that
-     * executable runs instead of the jar, so that the same tests verify a native build.
+     * Starts the packaged service with JVM options and system properties, without waiting for it: a test may expect
+     * it to fail. With the system property {@code lethe.it.executable} set (for example to
+     * target/lethe-0.1.0-SNAPSHOT-runner after a native build), that executable runs instead of the jar, so that the
+     * same tests verify a native build.
      */
     public static ServiceProcess start(List<String> jvmOptions, Map<String, String> properties) {
+        ServiceProcess service = new ServiceProcess(List.copyOf(jvmOptions), new LinkedHashMap<>(properties));
+        service.spawn();
+        return service;
+    }
+
+    @Override
+    protected List<String> command() {
         List<String> systemProperties = new ArrayList<>();
         systemProperties.add("-Dquarkus.http.port=" + properties.getOrDefault("quarkus.http.port", "0"));
         properties.forEach((key, value) -> systemProperties.add("-D" + key + "=" + value));
@@ -63,45 +73,29 @@ public final class ServiceProcess implements AutoCloseable {
             command.add(executable);
             command.addAll(systemProperties);
         }
-        try {
-            // To a file, not a pipe: a pipe read from inside the test JVM lost the lines written during shutdown.
-            Path log = Files.createTempFile("lethe-service-", ".log");
-            return new ServiceProcess(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start(), log);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return command;
+    }
+
+    /** Whether startup completed: the HTTP port is known. */
+    @Override
+    protected boolean answers() {
+        return port() >= 0;
+    }
+
+    @Override
+    protected Duration startupTime() {
+        return Duration.ofSeconds(60);
+    }
+
+    /** Waits until the HTTP port is known, i.e. startup completed. */
+    public ServiceProcess awaitStarted(Duration timeout) {
+        awaitAnswer(timeout);
+        return this;
     }
 
     private int port() {
         Matcher matcher = LISTENING.matcher(output());
         return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
-    }
-
-    /** Waits until the HTTP port is known, i.e. startup completed. */
-    public ServiceProcess awaitStarted(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (port() < 0) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("the service did not start:\n" + output());
-            }
-            sleep(50);
-        }
-        return this;
-    }
-
-    /** Waits for the process to end and returns its exit code. */
-    public int awaitExit(Duration timeout) {
-        try {
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new IllegalStateException("the service is still running:\n" + output());
-            }
-            sleep(100);
-            return process.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     public String baseUrl() {
@@ -148,54 +142,11 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
+    /**
+     * What the service printed so far. Read from its log file, not a pipe: a pipe read from inside the test JVM lost
+     * the lines written during shutdown.
+     */
     public String output() {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** SIGTERM, as Kubernetes stops a pod. */
-    public void terminate() {
-        process.destroy();
-    }
-
-    /** SIGKILL: no shutdown hook runs. */
-    public void kill() {
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @Override
-    public void close() {
-        if (process.isAlive()) {
-            kill();
-        }
-        try {
-            Files.deleteIfExists(log);
-        } catch (IOException ignored) {
-            // a temporary file
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return readLog();
     }
 }
