@@ -34,7 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * is retried while it is transient, then counted and left to the sweep.
  */
 @ApplicationScoped
-public class BatchDeleter {
+public class BatchDeleter implements BatchSender {
 
     private static final Logger LOG = Logger.getLogger(BatchDeleter.class);
 
@@ -53,6 +53,7 @@ public class BatchDeleter {
         this.horizonSeconds = config.notDueHorizon().toNanos() / 1e9;
     }
 
+    @Override
     public Uni<BatchReport> delete(Target target, Source source, Object[] ids) {
         AtomicLong startedNanos = new AtomicLong();
         return retrying(Uni.createFrom().deferred(() -> {

@@ -18,7 +18,7 @@ final class DeleteQueue {
 
     private final Target target;
     private final Source source;
-    private final BatchDeleter deleter;
+    private final BatchSender deleter;
     private final Vertx vertx;
     private final Accounting accounting;
     private final int batchSize;
@@ -28,12 +28,13 @@ final class DeleteQueue {
 
     private final ArrayDeque<Object> ids = new ArrayDeque<>();
     private int inFlight;
+    private int inFlightIds;
     private long lingerTimer = -1;
     private boolean overdue;
     private boolean sendingSoon;
     private Runnable onIdle;
 
-    DeleteQueue(Target target, Source source, BatchDeleter deleter, Vertx vertx, LetheConfig.Batch config,
+    DeleteQueue(Target target, Source source, BatchSender deleter, Vertx vertx, LetheConfig.Batch config,
             Accounting accounting) {
         this.target = target;
         this.source = source;
@@ -48,21 +49,7 @@ final class DeleteQueue {
 
     /** Adds an id; false when the buffer is full. */
     boolean offer(Object id) {
-        boolean full;
-        synchronized (this) {
-            if (ids.size() >= capacity) {
-                return false;
-            }
-            ids.add(id);
-            full = ids.size() >= batchSize;
-            if (!full && lingerTimer < 0 && !overdue) {
-                lingerTimer = vertx.setTimer(lingerMillis, timer -> lingered());
-            }
-        }
-        if (full) {
-            flush();
-        }
-        return true;
+        return add(id, false);
     }
 
     /**
@@ -71,36 +58,47 @@ final class DeleteQueue {
      * and the batch is sent once that is done, on the next turn of the event loop.
      */
     boolean offerDue(Object id) {
+        return add(id, true);
+    }
+
+    private boolean add(Object id, boolean dueNow) {
         boolean full;
-        boolean send;
+        boolean sendSoon = false;
         synchronized (this) {
             if (ids.size() >= capacity) {
                 return false;
             }
             ids.add(id);
             full = ids.size() >= batchSize;
-            send = !sendingSoon;
-            sendingSoon = true;
+            if (dueNow) {
+                sendSoon = !sendingSoon;
+                sendingSoon = true;
+            } else if (!full && lingerTimer < 0 && !overdue) {
+                lingerTimer = vertx.setTimer(lingerMillis, timer -> lingered());
+            }
         }
         if (full) {
             flush();
         }
-        if (send) {
-            vertx.runOnContext(ignored -> {
-                synchronized (this) {
-                    sendingSoon = false;
-                    if (!ids.isEmpty()) {
-                        overdue = true;
-                    }
-                }
-                flush();
-            });
+        if (sendSoon) {
+            vertx.runOnContext(ignored -> sendDue());
         }
         return true;
     }
 
+    private void sendDue() {
+        synchronized (this) {
+            sendingSoon = false;
+            if (!ids.isEmpty()) {
+                overdue = true;
+            }
+        }
+        flush();
+    }
+
+    /** Ids waiting for a batch or in one that is in flight. */
     synchronized int pending() {
-        return ids.size() + inFlight;
+        return ids.size() + inFlightIds;
     }
 
     /** Sends everything now, linger or not, and calls back once nothing is pending or in flight. */
@@ -135,6 +133,7 @@ final class DeleteQueue {
                     batch[i] = ids.poll();
                 }
                 inFlight++;
+                inFlightIds += size;
                 if (ids.isEmpty()) {
                     overdue = onIdle != null;
                     cancelLinger();
@@ -149,6 +148,7 @@ final class DeleteQueue {
         report.subscribe().with(result -> {
             synchronized (this) {
                 inFlight--;
+                inFlightIds -= batch.length;
             }
             accounting.account(target, source, result);
             flush();
