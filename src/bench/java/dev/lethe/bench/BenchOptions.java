@@ -24,8 +24,8 @@ final class BenchOptions {
         DEFAULTS.put("steady-lead-seconds", "20");
         DEFAULTS.put("unrelated-keys", "1000000");
         DEFAULTS.put("pending-rows", "1000000");
-        DEFAULTS.put("drain-due", "1000000");
-        DEFAULTS.put("drain-total", "2000000");
+        DEFAULTS.put("drain-due", "500000");
+        DEFAULTS.put("drain-total", "1000000");
         DEFAULTS.put("writer-rate", "1000");
         DEFAULTS.put("writer-solo-seconds", "10");
         DEFAULTS.put("files-rows", "5000");

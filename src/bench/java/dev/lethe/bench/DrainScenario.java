@@ -2,6 +2,7 @@ package dev.lethe.bench;
 
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -36,10 +37,12 @@ final class DrainScenario {
                 + " inserts %,d rows/s (%s)", due, total, options.integer("writer-rate"),
                 PgbenchWriter.find().isPresent() ? "pgbench -R" : "a JDBC loop"));
 
-        Run lethe = measure(due, total, true, Layout.ORDERED);
-        Run naive = measure(due, total, false, Layout.ORDERED);
-        Run letheRandom = measure(due, total, true, Layout.RANDOM);
-        Run naiveRandom = measure(due, total, false, Layout.RANDOM);
+        Run lethe = measure(due, total, Mode.LETHE, Layout.ORDERED);
+        Run naive = measure(due, total, Mode.NAIVE, Layout.ORDERED);
+        Run letheRandom = measure(due, total, Mode.LETHE, Layout.RANDOM);
+        Run naiveRandom = measure(due, total, Mode.NAIVE, Layout.RANDOM);
+        Run unpaced = measure(due, total, Mode.LETHE_UNPACED, Layout.ORDERED);
+        Run unpacedRandom = measure(due, total, Mode.LETHE_UNPACED, Layout.RANDOM);
 
         report.add("lethe_drain_seconds", "Lethe: drain time, first to last deletion", lethe.seconds, "s");
         report.add("lethe_drain_from_due_seconds", "Lethe: from the instant the rows fell due to empty",
@@ -76,7 +79,32 @@ final class DrainScenario {
         double randomFactor = letheRandom.writerDuringP99 / letheRandom.writerSoloP99;
         report.add("random_writer_p99_lethe_factor", "Rows in random order: writer p99 during Lethe's drain against"
                 + " alone", randomFactor, "x");
+
+        // The default pause factor (1.0) leaves the database idle as long as each statement ran, by design; without
+        // it the drain shows what the statements themselves cost against one DELETE.
+        double unpacedRatio = unpaced.seconds / naive.seconds;
+        report.add("unpaced_drain_ratio", "lethe.sweep.pause-factor=0: Lethe drain / naive DELETE", unpacedRatio, "x");
+        report.add("unpaced_longest_statement_ms", "lethe.sweep.pause-factor=0: longest sweep statement",
+                unpaced.longestStatement * 1000, "ms");
+        double unpacedRandomRatio = unpacedRandom.seconds / naiveRandom.seconds;
+        report.add("unpaced_random_drain_ratio", "lethe.sweep.pause-factor=0, rows in random order: Lethe drain /"
+                + " naive DELETE", unpacedRandomRatio, "x");
+        report.add("unpaced_random_longest_statement_ms", "lethe.sweep.pause-factor=0, rows in random order: longest"
+                + " sweep statement", unpacedRandom.longestStatement * 1000, "ms");
+        report.add("unpaced_random_writer_p99_lethe_factor", "lethe.sweep.pause-factor=0, rows in random order:"
+                + " writer p99 during the drain against alone", unpacedRandom.writerDuringP99 / unpacedRandom.writerSoloP99,
+                "x");
         return report;
+    }
+
+    /** Who deletes the backlog. */
+    enum Mode {
+        /** Lethe at its default settings (look-ahead off, so that the sweep does the work). */
+        LETHE,
+        /** Lethe with lethe.sweep.pause-factor=0: its statements back to back. */
+        LETHE_UNPACED,
+        /** One DELETE ... WHERE expires_at <= now(). */
+        NAIVE
     }
 
     /** How the due rows lie in the table's heap. */
@@ -87,11 +115,15 @@ final class DrainScenario {
         RANDOM
     }
 
-    private Run measure(int due, int total, boolean lethe, Layout layout) throws Exception {
+    private Run measure(int due, int total, Mode mode, Layout layout) throws Exception {
         redis.flush();
         db.recreateTable();
-        LetheUnderTest service = lethe ? LetheUnderTest.start(options, redis.uri(),
-                Map.of("lethe.sweep.lookahead", "0s", "lethe.sweep.every", "1s")) : null;
+        boolean lethe = mode != Mode.NAIVE;
+        Map<String, String> config = new HashMap<>(Map.of("lethe.sweep.lookahead", "0s", "lethe.sweep.every", "1s"));
+        if (mode == Mode.LETHE_UNPACED) {
+            config.put("lethe.sweep.pause-factor", "0");
+        }
+        LetheUnderTest service = lethe ? LetheUnderTest.start(options, redis.uri(), config) : null;
         try {
             long soloSeconds = options.integer("writer-solo-seconds");
             // Loading (with the vacuum and checkpoint after it) takes up to 25 s per million rows here; the writer

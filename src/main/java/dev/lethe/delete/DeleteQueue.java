@@ -1,5 +1,6 @@
 package dev.lethe.delete;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 
 import dev.lethe.config.LetheConfig;
@@ -34,17 +35,24 @@ final class DeleteQueue {
     private boolean sendingSoon;
     private Runnable onIdle;
 
-    DeleteQueue(Target target, Source source, BatchSender deleter, Vertx vertx, LetheConfig.Batch config,
-            Accounting accounting) {
+    /** The queue's bounds, taken from {@code lethe.batch.*}. */
+    record Limits(int batchSize, Duration linger, int capacity, int maxInFlight) {
+
+        static Limits of(LetheConfig.Batch config) {
+            return new Limits(config.size(), config.linger(), config.queueCapacity(), config.maxInFlight());
+        }
+    }
+
+    DeleteQueue(Target target, Source source, BatchSender deleter, Vertx vertx, Limits limits, Accounting accounting) {
         this.target = target;
         this.source = source;
         this.deleter = deleter;
         this.vertx = vertx;
         this.accounting = accounting;
-        this.batchSize = config.size();
-        this.capacity = config.queueCapacity();
-        this.maxInFlight = config.maxInFlight();
-        this.lingerMillis = Math.max(1, config.linger().toMillis());
+        this.batchSize = limits.batchSize();
+        this.capacity = limits.capacity();
+        this.maxInFlight = limits.maxInFlight();
+        this.lingerMillis = Math.max(1, limits.linger().toMillis());
     }
 
     /** Adds an id; false when the buffer is full. */

@@ -47,11 +47,12 @@ public class Deletions implements DeferredDeletes.Sink {
     }
 
     public void start(Collection<Target> targets) {
+        DeleteQueue.Limits limits = DeleteQueue.Limits.of(config.batch());
         Map<String, Map<Source, DeleteQueue>> created = new HashMap<>();
         for (Target target : targets) {
             Map<Source, DeleteQueue> bySource = new EnumMap<>(Source.class);
             for (Source source : Source.values()) {
-                bySource.put(source, new DeleteQueue(target, source, deleter, vertx, config.batch(), accounting));
+                bySource.put(source, new DeleteQueue(target, source, deleter, vertx, limits, accounting));
             }
             created.put(target.name(), bySource);
         }

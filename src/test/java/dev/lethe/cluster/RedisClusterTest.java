@@ -43,11 +43,8 @@ class RedisClusterTest {
 
         @Override
         protected Map<String, String> config() {
-            // Only events delete here, apart from the catch-up sweep after a subscription gap.
-            return Map.of(
+            return eventPathOnly(
                     "lethe.targets.message.table", "Message",
-                    "lethe.sweep.every", "1h",
-                    "lethe.sweep.lookahead", "0s",
                     "lethe.redis.topology-refresh", "1s",
                     "lethe.redis.reconnect-max-backoff", "500ms",
                     "lethe.redis.ping-interval", "500ms");

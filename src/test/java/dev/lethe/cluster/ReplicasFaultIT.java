@@ -82,7 +82,7 @@ class ReplicasFaultIT {
         List<UUID> messages = rows.messages(5_000, FIRST_DUE, Duration.ofMillis(3_000));
         List<UUID> tokens = rows.refreshTokens(5_000, FIRST_DUE, Duration.ofMillis(3_000));
 
-        awaitEmpty(Duration.ofSeconds(30));
+        awaitGone(Duration.ofSeconds(30), concat(messages, tokens));
 
         for (String target : List.of("message", "refresh")) {
             double handled = 0;
@@ -123,7 +123,7 @@ class ReplicasFaultIT {
         owner.kill();
         instances.remove(owner);
         long takeover = Fleet.awaitMillis(() -> ownerOrNull("message") != null, Duration.ofSeconds(15), killed);
-        awaitEmpty(Duration.ofSeconds(30));
+        awaitGone(Duration.ofSeconds(30), written);
         long afterLastDue = System.currentTimeMillis() - lastDue;
 
         Measurements.record("takeover", String.format("kill -9 of the owner mid-load: another instance owned the"
@@ -149,7 +149,7 @@ class ReplicasFaultIT {
                 .allMatch(i -> i.status("/q/health/ready") == 200)
                 && ownerOrNull("message") != null && ownerOrNull("refresh") != null, Duration.ofSeconds(30),
                 restarted);
-        awaitEmpty(Duration.ofSeconds(30));
+        awaitGone(Duration.ofSeconds(30), due);
 
         Measurements.record("postgres", String.format("PostgreSQL stopped for 1 s under load: every instance ready"
                 + " and every target owned again %d ms after it came back; %,d due rows deleted, %d rows not yet due"
@@ -172,7 +172,7 @@ class ReplicasFaultIT {
         long resubscribed = Fleet.awaitMillis(() -> live().stream().allMatch(i -> i.metrics()
                 .value("lethe_redis_subscribed", "node", "127.0.0.1:" + redis.port()) == 1), Duration.ofSeconds(30),
                 restarted);
-        awaitEmpty(Duration.ofSeconds(30));
+        awaitGone(Duration.ofSeconds(30), due);
 
         Measurements.record("redis", String.format("Redis killed for 1 s under load (its keys lost with it): every"
                 + " instance subscribed again %d ms after it came back; all %,d due rows deleted", resubscribed,
@@ -191,14 +191,21 @@ class ReplicasFaultIT {
         return ServiceProcess.start(List.of("-Xmx128m"), config);
     }
 
-    private static void awaitEmpty(Duration timeout) {
-        Fleet.awaitMillis(() -> rows.dueLeft() == 0, timeout, System.nanoTime());
+    /** Waits until every row written is gone: not merely none due yet, as at the moment they were written. */
+    private static void awaitGone(Duration timeout, List<UUID> written) {
+        Fleet.awaitMillis(() -> rows.left(written) == 0, timeout, System.nanoTime());
     }
 
     private static void awaitOneOwnerEach() {
         Fleet.awaitMillis(() -> ownerOrNull("message") != null && ownerOrNull("refresh") != null
                 && live().stream().filter(i -> i.metrics().value("lethe_target_owner", "target", "message") == 1)
                         .count() == 1, Duration.ofSeconds(30), System.nanoTime());
+    }
+
+    private static List<UUID> concat(List<UUID> first, List<UUID> second) {
+        List<UUID> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 
     private static ServiceProcess ownerOf(String target) {

@@ -14,7 +14,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.IdType;
 import dev.lethe.sql.Identifier;
@@ -57,35 +56,11 @@ class DeleteQueueTest {
     }
 
     private DeleteQueue queue(int size, Duration linger, int capacity, int maxInFlight) {
-        LetheConfig.Batch config = new LetheConfig.Batch() {
-            public int size() {
-                return size;
-            }
-
-            public Duration linger() {
-                return linger;
-            }
-
-            public int queueCapacity() {
-                return capacity;
-            }
-
-            public int maxInFlight() {
-                return maxInFlight;
-            }
-
-            public int retries() {
-                return 0;
-            }
-
-            public Duration retryBackoff() {
-                return Duration.ofMillis(1);
-            }
-        };
         LetheMetrics metrics = new LetheMetrics(new SimpleMeterRegistry());
         Accounting accounting = new Accounting(new DeferredDeletes(vertx, 100, (target, source, id) -> { }),
                 new RecentlyDeleted(100), metrics);
-        return new DeleteQueue(MESSAGE, Source.EVENT, sender, vertx, config, accounting);
+        return new DeleteQueue(MESSAGE, Source.EVENT, sender, vertx,
+                new DeleteQueue.Limits(size, linger, capacity, maxInFlight), accounting);
     }
 
     @Test

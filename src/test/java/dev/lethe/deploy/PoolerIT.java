@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -49,27 +50,32 @@ class PoolerIT {
             ExpiringRows rows = new ExpiringRows(sql, "redis://127.0.0.1:6379", PREFIX + "-" + mode.name());
 
             Instant since = Instant.now();
-            List<UUID> messages = rows.messages(2_000, Duration.ofMillis(500), Duration.ofSeconds(3));
-            rows.refreshTokens(2_000, Duration.ofMillis(500), Duration.ofSeconds(3));
+            List<UUID> written = new ArrayList<>(rows.messages(2_000, Duration.ofMillis(500), Duration.ofSeconds(3)));
+            written.addAll(rows.refreshTokens(2_000, Duration.ofMillis(500), Duration.ofSeconds(3)));
             List<UUID> kept = rows.messagesWithStaleKeys(100);
-            Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(20), System.nanoTime());
+            // Rows written less than a look-ahead interval (1 s) before their expiry are the Redis event's to
+            // delete, and Redis announces expiries late (up to a second or more here): their lag is Redis's.
+            Instant aheadOfLookahead = Instant.now().plusSeconds(1);
+            // Every row written gone, not merely none due yet (as at the moment they were written).
+            Fleet.awaitMillis(() -> rows.left(written) == 0, Duration.ofSeconds(20), System.nanoTime());
             assertThat(rows.deletedEarly()).as("rows deleted before their expiry").isZero();
             assertThat(rows.deletedTwice()).isZero();
             assertThat(rows.messagesLeft(kept)).as("rows not due whose keys expired").isEqualTo(kept.size());
             long p99 = rows.lagMillis(0.99, since);
             long max = rows.lagMillis(1.0, since);
-            assertThat(messages).hasSize(2_000);
+            long p99Ahead = rows.lagMillis(0.99, aheadOfLookahead);
+            assertThat(written).hasSize(4_000);
             for (String target : TARGETS) {
                 assertThat(fleet.ownersOf(target)).as("owners of " + target).hasSize(1);
             }
 
             ServiceProcess owner = fleet.ownerOf("message").orElseThrow();
-            rows.messages(1_000, Duration.ofMillis(200), Duration.ofSeconds(2));
+            List<UUID> duringTakeover = rows.messages(1_000, Duration.ofMillis(200), Duration.ofSeconds(2));
             long killed = System.nanoTime();
             fleet.kill(owner);
             long takeover = Fleet.awaitMillis(() -> fleet.ownerOf("message").isPresent(), Duration.ofSeconds(15),
                     killed);
-            Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(20), killed);
+            Fleet.awaitMillis(() -> rows.left(duringTakeover) == 0, Duration.ofSeconds(20), killed);
             assertThat(takeover).as("taken over within two coordination intervals and a tick").isLessThan(3_000);
             assertThat(rows.deletedEarly()).isZero();
 
@@ -79,9 +85,11 @@ class PoolerIT {
             assertThat(fleet.live().get(0).output()).doesNotContain("unsupported startup parameter")
                     .doesNotContain("prepared statement");
             Measurements.record("pooler-" + mode.name().toLowerCase(), String.format("PgBouncer %s mode, 2"
-                    + " instances: 4,000 rows deleted with lag p99 %d ms, max %d ms, none early; kill -9 of the"
-                    + " owner taken over in %d ms; longest statement under a 15 s ACCESS EXCLUSIVE lock %d ms",
-                    mode.name().toLowerCase(), p99, max, takeover, longest));
+                    + " instances: 4,000 rows deleted, none early, with lag p99 %d ms for rows written at least a"
+                    + " look-ahead interval before their expiry, p99 %d ms and max %d ms for all (rows written 0.5 s"
+                    + " before it wait for Redis's event); kill -9 of the owner taken over in %d ms; longest"
+                    + " statement under a 15 s ACCESS EXCLUSIVE lock %d ms",
+                    mode.name().toLowerCase(), p99Ahead, p99, max, takeover, longest));
         } finally {
             Sql.dropDatabase(database);
         }

@@ -31,10 +31,7 @@ class ExpiryDeletionTest {
     public static class Profile extends LetheTestProfile {
         @Override
         protected Map<String, String> config() {
-            // Only the event path acts here: the sweep would delete these rows too and hide a broken path.
-            return Map.of(
-                    "lethe.sweep.every", "1h",
-                    "lethe.sweep.lookahead", "0s",
+            return eventPathOnly(
                     "lethe.targets.message.table", "Message",
                     "lethe.targets.message.guard", "NOT \"legalHold\"",
                     "lethe.targets.session.table", "chat.SessionKey",

@@ -41,9 +41,7 @@ class ManagedRedisTest {
 
         @Override
         protected Map<String, String> config() {
-            // Only the event path acts here: the sweep would delete the row too and hide a broken path.
-            return Map.of("lethe.targets.message.table", "Message", "lethe.sweep.every", "1h",
-                    "lethe.sweep.lookahead", "0s");
+            return eventPathOnly("lethe.targets.message.table", "Message");
         }
     }
 

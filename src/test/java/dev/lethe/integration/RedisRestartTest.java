@@ -40,10 +40,7 @@ class RedisRestartTest {
 
         @Override
         protected Map<String, String> config() {
-            // Only the event path acts here: the sweep would delete these rows too and hide a broken path.
-            return Map.of(
-                    "lethe.sweep.every", "1h",
-                    "lethe.sweep.lookahead", "0s",
+            return eventPathOnly(
                     "lethe.targets.message.table", "Message",
                     "lethe.redis.reconnect-max-backoff", "500ms",
                     "lethe.redis.ping-interval", "500ms",
