@@ -46,7 +46,6 @@ class ReplicasFaultIT {
 
     @BeforeAll
     static void startEverything() {
-        Measurements.startAfresh();
         postgres = PostgresServer.launch("shared_preload_libraries=pg_stat_statements");
         postgres.sql("postgres").execute("CREATE DATABASE " + DATABASE);
         sql = postgres.sql(DATABASE);

@@ -137,6 +137,28 @@ class ManifestsTest {
         }
     }
 
+    @Test
+    void theReadmesMetricTableNamesExactlyTheSeriesTheServicePublishes() throws IOException {
+        Set<String> documented = new HashSet<>();
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            if (line.startsWith("| `lethe_")) {
+                Matcher name = METRIC.matcher(line.substring(0, line.indexOf('|', 1)));
+                while (name.find()) {
+                    documented.add(name.group(1));
+                }
+            }
+        }
+        Set<String> published = new HashSet<>();
+        for (String series : publishedSeries()) {
+            if (series.startsWith("lethe_")) {
+                // A histogram or timer is documented once, by its family name.
+                String family = series.replaceAll("_(bucket|count|sum|max)$", "");
+                published.add(documented.contains(series) ? series : family);
+            }
+        }
+        assertThat(published).as("series the service publishes").isEqualTo(documented);
+    }
+
     /** Quarkus' default HTTP port, unless application.properties sets another for production. */
     private static int productionHttpPort() {
         try {
