@@ -64,12 +64,17 @@ WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
   AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
 RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
+-- lookaheadSnapshot
+/* lethe:events:lookahead-snapshot */
+SELECT pg_snapshot_xmin(pg_current_snapshot())::text, now() + $1::int8 * interval '1 millisecond';
+
 -- lookahead
 /* lethe:events:lookahead-read */
 SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8
 FROM "chat"."event_log"
 WHERE "expires_at" > now()
   AND "expires_at" <= now() + $1::int8 * interval '1 millisecond'
+  AND ("expires_at" >= $3 OR age(xmin) <= age($4::text::xid))
 ORDER BY "expires_at" LIMIT $2;
 
 -- backlog

@@ -56,12 +56,17 @@ DELETE FROM "public"."refresh_tokens"
 WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
 RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
+-- lookaheadSnapshot
+/* lethe:refresh:lookahead-snapshot */
+SELECT pg_snapshot_xmin(pg_current_snapshot())::text, now() + $1::int8 * interval '1 millisecond';
+
 -- lookahead
 /* lethe:refresh:lookahead-read */
 SELECT "id", EXTRACT(EPOCH FROM ("expires_at" - now()))::float8
 FROM "public"."refresh_tokens"
 WHERE "expires_at" > now()
   AND "expires_at" <= now() + $1::int8 * interval '1 millisecond'
+  AND ("expires_at" >= $3 OR age(xmin) <= age($4::text::xid))
 ORDER BY "expires_at" LIMIT $2;
 
 -- backlog

@@ -138,12 +138,17 @@ outboxed AS (
   SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
 SELECT r0 FROM deleted;
 
+-- lookaheadSnapshot
+/* lethe:message:lookahead-snapshot */
+SELECT pg_snapshot_xmin(pg_current_snapshot())::text, (now() AT TIME ZONE 'UTC') + $1::int8 * interval '1 millisecond';
+
 -- lookahead
 /* lethe:message:lookahead-read */
 SELECT "id", EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8
 FROM "public"."Message"
 WHERE "expiresAt" > (now() AT TIME ZONE 'UTC')
   AND "expiresAt" <= (now() AT TIME ZONE 'UTC') + $1::int8 * interval '1 millisecond'
+  AND ("expiresAt" >= $3 OR age(xmin) <= age($4::text::xid))
 ORDER BY "expiresAt" LIMIT $2;
 
 -- backlog

@@ -208,7 +208,8 @@ final class TargetResolver {
         String property = PREFIX + target.name();
         TargetStatements sql = target.sql();
         List<String> statements = new ArrayList<>(List.of(sql.deleteEventIds(), sql.deleteDueIds(),
-                sql.inspectByIds(), sql.sweepExpired(), sql.sweepExpiredInPages(), sql.lookahead(), sql.backlog(),
+                sql.inspectByIds(), sql.sweepExpired(), sql.sweepExpiredInPages(), sql.lookaheadSnapshot(),
+                sql.lookahead(), sql.backlog(),
                 sql.countAlsoDue(), sql.tableSize()));
         sql.sweepAlsoDue().ifPresent(statements::add);
         Uni<Void> all = Uni.createFrom().voidItem();

@@ -27,13 +27,17 @@ import java.util.Optional;
  * @param tableSize estimated rows and the size in pages of the largest heap (of the partitions, for a partitioned
  *        table) of the table whose quoted name is {@code $1}
  * @param sweepAlsoDue deletes up to {@code $1} rows matching the extra due condition; returns lag
- * @param lookahead ids and seconds until due of up to {@code $2} rows expiring within {@code $1} milliseconds
+ * @param lookaheadSnapshot the oldest transaction the database's snapshot still sees running, and the end of the
+ *        look-ahead window of {@code $1} milliseconds, on the expiry column's clock: what the next read may skip
+ * @param lookahead ids and seconds until due of up to {@code $2} rows expiring within {@code $1} milliseconds; of
+ *        those expiring before {@code $3}, only rows written by transaction {@code $4} or later (rows an earlier read
+ *        could not see); {@code $4 = 2} reads them all
  * @param backlog count (up to {@code $1}) and age in seconds of the oldest of the expired rows the guard allows
  * @param countAlsoDue count (up to {@code $1}) of rows due only by the extra due condition, for a dry run
  */
 public record TargetStatements(String deleteEventIds, String deleteDueIds, String inspectByIds, String sweepExpired,
-        String sweepExpiredInPages, Optional<String> sweepAlsoDue, String lookahead, String backlog,
-        String countAlsoDue, String tableSize) {
+        String sweepExpiredInPages, Optional<String> sweepAlsoDue, String lookaheadSnapshot, String lookahead,
+        String backlog, String countAlsoDue, String tableSize) {
 
     /** How far overdue a row matching the extra due condition counts: due for as long as anyone can tell. */
     static final String ALWAYS_DUE = "-1e9";
@@ -83,11 +87,24 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
             FROM {table}
             WHERE {id} = ANY({ids})""";
 
+    /**
+     * Any row the previous read could not see was written by a transaction no older than the oldest one that read's
+     * snapshot saw running, and this snapshot is taken before the read, so it is older still: a safe bound.
+     */
+    private static final String LOOKAHEAD_SNAPSHOT = """
+            SELECT pg_snapshot_xmin(pg_current_snapshot())::text, {now} + $1::int8 * interval '1 millisecond'""";
+
+    /**
+     * Read once per interval over a window five intervals long, most rows would be read five times. Rows expiring
+     * within the part of the window the previous read covered are read again only when written since (by their
+     * xmin, compared by age so that transaction ids wrapping around do not matter).
+     */
     private static final String LOOKAHEAD = """
             SELECT {id}, {untilDue}
             FROM {table}
             WHERE {expires} > {now}
               AND {expires} <= {now} + $1::int8 * interval '1 millisecond'
+              AND ({expires} >= $3 OR age(xmin) <= age($4::text::xid))
             ORDER BY {expires} LIMIT $2""";
 
     /** The backlog stays visible while a target is paused: it counts due rows, not deletable ones. */
@@ -168,6 +185,7 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
                     tag("sweep") + sweepExpired,
                     tag("sweep-pages") + sweepInPages,
                     sweepAlsoDue.map(sql -> tag("sweep-also-due") + sql),
+                    tag("lookahead-snapshot") + SqlTemplate.fill(LOOKAHEAD_SNAPSHOT, common),
                     tag("lookahead-read") + SqlTemplate.fill(LOOKAHEAD, common),
                     tag("backlog") + SqlTemplate.fill(BACKLOG, common),
                     tag("count-also-due") + countAlsoDue,

@@ -110,8 +110,13 @@ public class SweepSchedule {
             vertx.cancelTimer(pending);
         }
         lookaheadTimers.put(target.name(), vertx.setTimer(Math.max(1, delay.toMillis()), id -> {
-            Uni<Integer> read = gate.verdict(target.name()) == TargetGate.Verdict.ACT ? lookahead.schedule(target)
-                    : Uni.createFrom().item(0);
+            Uni<Integer> read;
+            if (gate.verdict(target.name()) == TargetGate.Verdict.ACT) {
+                read = lookahead.schedule(target);
+            } else {
+                lookahead.forget(target);
+                read = Uni.createFrom().item(0);
+            }
             read.subscribe().with(rows -> lookAheadLater(target, lookahead.interval()),
                     failure -> lookAheadLater(target, lookahead.interval()));
         }));

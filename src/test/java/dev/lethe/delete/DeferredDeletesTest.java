@@ -66,6 +66,21 @@ class DeferredDeletesTest {
     }
 
     @Test
+    void rowsDueWithinOneSlotAreHandedOnTogetherAtItsEnd() {
+        DeferredDeletes deferred = deferred(10);
+        long now = System.nanoTime();
+        long slotStart = Math.floorDiv(now + millis(200), DeferredDeletes.SLOT_NANOS) * DeferredDeletes.SLOT_NANOS;
+        deferred.schedule(MESSAGE, Source.SWEEP, "early in the slot", slotStart + millis(1) - now);
+        deferred.schedule(MESSAGE, Source.SWEEP, "late in the slot", slotStart + millis(4) - now);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> fired.size() == 2);
+        assertThat(fired).extracting(Fired::id).containsExactly("early in the slot", "late in the slot");
+        assertThat(fired.get(0).atNanos()).as("not before the slot's end")
+                .isGreaterThanOrEqualTo(slotStart + DeferredDeletes.SLOT_NANOS);
+        assertThat(fired.get(1).atNanos() - fired.get(0).atNanos()).as("in the same turn").isLessThan(millis(1));
+    }
+
+    @Test
     void aRowAlreadyDueIsHandedOnAtOnce() {
         DeferredDeletes deferred = deferred(10);
         assertThat(deferred.schedule(MESSAGE, Source.EVENT, 1L, 0)).isEqualTo(Scheduled.ACCEPTED);

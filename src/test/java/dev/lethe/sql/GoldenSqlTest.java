@@ -50,6 +50,7 @@ class GoldenSqlTest {
         statements.put("sweepExpired", sql.sweepExpired());
         statements.put("sweepExpiredInPages", sql.sweepExpiredInPages());
         sql.sweepAlsoDue().ifPresent(statement -> statements.put("sweepAlsoDue", statement));
+        statements.put("lookaheadSnapshot", sql.lookaheadSnapshot());
         statements.put("lookahead", sql.lookahead());
         statements.put("backlog", sql.backlog());
         statements.put("countAlsoDue", sql.countAlsoDue());

@@ -208,6 +208,26 @@ class SweepTest {
     }
 
     /**
+     * The look-ahead reads again, in the part of its window an earlier read covered, only rows written since; a row
+     * written there after that read must still be read and deleted at its due time, with no key to help.
+     */
+    @Test
+    void aRowWrittenIntoAWindowTheLookaheadAlreadyReadIsStillDeletedAtItsDueTime() {
+        UUID early = rows.message("(now() AT TIME ZONE 'UTC') + interval '4 seconds'", false);
+        // Reads come every second (a fifth of the 5 s window): wait for one that covers the late row's due time.
+        await().pollDelay(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(() -> true);
+        UUID late = rows.message("(now() AT TIME ZONE 'UTC') + interval '2 seconds'", false);
+        long due = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+
+        await().atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(20))
+                .until(() -> count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?", late) == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - due)).as("deleted on time, not left to an hourly sweep")
+                .isLessThan(Duration.ofMillis(900));
+        await().atMost(Duration.ofSeconds(6)).until(() -> count("SELECT count(*) FROM \"Message\" WHERE \"id\" = ?",
+                early) == 0);
+    }
+
+    /**
      * Keys and look-ahead reach the same rows at the same instant; an event whose row the look-ahead holds locked at
      * that moment is not a row Lethe lost track of, and is not counted as dropped.
      */
