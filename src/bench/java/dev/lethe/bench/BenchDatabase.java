@@ -86,6 +86,12 @@ final class BenchDatabase implements AutoCloseable {
         return sql.count("SELECT count(*) FROM " + TABLE + " WHERE " + where);
     }
 
+    /** Rows the deletion log holds that were deleted at or after the instant. */
+    long deletedSince(long instantMillis) {
+        return sql.count("SELECT count(*) FROM bench_deleted WHERE deleted_at >= to_timestamp(?)",
+                instantMillis / 1000.0);
+    }
+
     /** Whether a row expiring at or before the instant remains; an index probe, cheap enough to poll. */
     boolean anyDueBy(long instantMillis) {
         return !sql.column("SELECT 1 FROM " + TABLE + " WHERE expires_at <= to_timestamp(?) LIMIT 1",

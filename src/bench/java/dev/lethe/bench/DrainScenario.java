@@ -92,8 +92,8 @@ final class DrainScenario {
         report.add("unpaced_random_longest_statement_ms", "lethe.sweep.pause-factor=0, rows in random order: longest"
                 + " sweep statement", unpacedRandom.longestStatement * 1000, "ms");
         report.add("unpaced_random_writer_p99_lethe_factor", "lethe.sweep.pause-factor=0, rows in random order:"
-                + " writer p99 during the drain against alone", unpacedRandom.writerDuringP99 / unpacedRandom.writerSoloP99,
-                "x");
+                + " writer p99 during the drain against alone",
+                unpacedRandom.writerDuringP99 / unpacedRandom.writerSoloP99, "x");
         return report;
     }
 

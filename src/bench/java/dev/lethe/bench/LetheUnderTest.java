@@ -31,16 +31,9 @@ final class LetheUnderTest implements Subject {
         return new LetheUnderTest(ServiceProcess.start(jvm, config).awaitStarted(Duration.ofSeconds(60)));
     }
 
-    /** Peak resident memory of the process so far (VmHWM), in MiB. */
     @Override
-    public double peakRssMib() {
-        return ProcessStats.peakRssMib(process.pid());
-    }
-
-    /** CPU time (user + system) the process has used so far, in seconds. */
-    @Override
-    public double cpuSeconds() {
-        return ProcessStats.cpuSeconds(process.pid());
+    public long pid() {
+        return process.pid();
     }
 
     /** The sum of a Prometheus series over all its label sets matching the filter (e.g. {@code source="event"}). */

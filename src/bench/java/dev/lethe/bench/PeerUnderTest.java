@@ -5,7 +5,10 @@ import java.util.List;
 
 import dev.lethe.testsupport.process.LocalProcess;
 
-/** {@link NaivePeer} started as a process of its own, with the same heap limit as Lethe. */
+/**
+ * {@link NaivePeer} started as a process of its own, with Lethe's JVM options but a heap of 1 GiB: with Lethe's
+ * 128 MiB it runs out of memory in the burst, its pool's wait queue holding a pending DELETE for every event.
+ */
 final class PeerUnderTest extends LocalProcess implements Subject {
 
     private final List<String> jvm;
@@ -18,7 +21,9 @@ final class PeerUnderTest extends LocalProcess implements Subject {
     }
 
     static PeerUnderTest start(BenchOptions options, String redisUri) {
-        PeerUnderTest peer = new PeerUnderTest(options.letheJvm(), redisUri);
+        List<String> jvm = new ArrayList<>(options.letheJvm().stream().filter(o -> !o.startsWith("-Xmx")).toList());
+        jvm.add("-Xmx1g");
+        PeerUnderTest peer = new PeerUnderTest(jvm, redisUri);
         peer.start();
         return peer;
     }
@@ -37,15 +42,5 @@ final class PeerUnderTest extends LocalProcess implements Subject {
     @Override
     protected boolean answers() {
         return readLog().contains("ready");
-    }
-
-    @Override
-    public double cpuSeconds() {
-        return ProcessStats.cpuSeconds(pid());
-    }
-
-    @Override
-    public double peakRssMib() {
-        return ProcessStats.peakRssMib(pid());
     }
 }

@@ -1,8 +1,13 @@
 package dev.lethe.bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /** What Linux tells about a process's CPU and memory, read from /proc. */
 final class ProcessStats {
@@ -14,12 +19,62 @@ final class ProcessStats {
 
     /** CPU time (user + system, all its threads) the process has used so far, in seconds. */
     static double cpuSeconds(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS;
+        return ticks(Path.of("/proc", Long.toString(pid), "stat")) / CLOCK_TICKS;
+    }
+
+    /** The CPU seconds each live thread of the process has used so far, by thread id; its name is in the key. */
+    static Map<String, Double> threadCpuSeconds(long pid) {
+        Map<String, Double> threads = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            tasks.forEach(task -> {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    threads.put(task.getFileName() + " " + name, ticks(task.resolve("stat")) / CLOCK_TICKS);
+                } catch (IOException | UncheckedIOException ended) {
+                    // the thread ended meanwhile
+                }
+            });
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+        return threads;
+    }
+
+    /**
+     * The CPU the process used between two {@link #threadCpuSeconds} readings, by kind of thread: the JIT compilers
+     * and the garbage collector count as much as the application's own threads. Threads that ended in between are
+     * not counted.
+     */
+    static Map<String, Double> cpuByKind(Map<String, Double> before, Map<String, Double> after) {
+        Map<String, Double> kinds = new LinkedHashMap<>();
+        for (String kind : new String[] {"event loops", "JIT compilers", "garbage collector", "other"}) {
+            kinds.put(kind, 0.0);
+        }
+        after.forEach((thread, seconds) -> kinds.merge(kind(thread.substring(thread.indexOf(' ') + 1)),
+                seconds - before.getOrDefault(thread, 0.0), Double::sum));
+        return kinds;
+    }
+
+    private static String kind(String threadName) {
+        if (threadName.startsWith("vert.x-eventloo")) {
+            return "event loops";
+        }
+        if (threadName.contains("CompilerThre")) {
+            return "JIT compilers";
+        }
+        if (threadName.startsWith("GC ") || threadName.startsWith("G1 ")) {
+            return "garbage collector";
+        }
+        return "other";
+    }
+
+    private static long ticks(Path stat) {
+        try {
+            String text = Files.readString(stat);
+            String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
