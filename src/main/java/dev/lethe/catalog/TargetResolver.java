@@ -209,8 +209,7 @@ final class TargetResolver {
         TargetStatements sql = target.sql();
         List<String> statements = new ArrayList<>(List.of(sql.deleteEventIds(), sql.deleteDueIds(),
                 sql.inspectByIds(), sql.sweepExpired(), sql.sweepExpiredInPages(), sql.lookaheadSnapshot(),
-                sql.lookahead(), sql.backlog(),
-                sql.countAlsoDue(), sql.tableSize()));
+                sql.lookahead(), sql.backlog(), sql.countAlsoDue(), sql.tableSize()));
         sql.sweepAlsoDue().ifPresent(statements::add);
         Uni<Void> all = Uni.createFrom().voidItem();
         for (String statement : statements) {

@@ -93,9 +93,10 @@ public class SweepSchedule {
         lookaheadTimers.values().forEach(vertx::cancelTimer);
     }
 
-    /** Reads the target's look-ahead now, as when this instance has just taken the target over. */
+    /** Reads the target's whole look-ahead window now, as when this instance has just taken the target over. */
     public void lookAheadNow(Target target) {
         if (lookahead.enabled()) {
+            lookahead.forget(target);
             lookAheadLater(target, Duration.ZERO);
         }
     }
