@@ -29,7 +29,9 @@ final class BenchOptions {
         DEFAULTS.put("writer-rate", "1000");
         DEFAULTS.put("writer-solo-seconds", "10");
         DEFAULTS.put("files-rows", "5000");
-        DEFAULTS.put("lethe-jvm", "-Xmx128m");
+        // As Dockerfile.jvm starts the service: the serial collector (what a JVM picks by itself in a pod with less
+        // than 1,792 MiB) and the C1 compiler only.
+        DEFAULTS.put("lethe-jvm", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         DEFAULTS.put("lethe-config", "");
         DEFAULTS.put("redis-hz", "10");
         DEFAULTS.put("out", "target/bench");
