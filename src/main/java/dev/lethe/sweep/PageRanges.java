@@ -7,8 +7,9 @@ import java.util.Optional;
  * One pass over a table's heap, in ranges of pages that the sweep's statements take one after another (several at
  * once with parallelism, never the same pages twice). Each range is sized like an index statement's rows: so that
  * the statement, and the row locks it holds, last about the statement target, and that it deletes no more than
- * the batch size (which a statement's LIMIT enforces where rows lie denser than the last range's). A long stretch of pages without a due row ends the pass early: where rows are stored in expiry order
- * the due ones sit together, and what a pass leaves the index finds afterwards.
+ * the batch size (which a statement's LIMIT enforces where rows lie denser than the last range's). A long stretch
+ * of pages without a due row ends the pass early: where rows are stored in expiry order the due ones sit together,
+ * and what a pass leaves the index finds afterwards.
  */
 final class PageRanges {
 
