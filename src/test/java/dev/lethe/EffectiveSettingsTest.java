@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.IdType;
 import dev.lethe.sql.Identifier;
+import dev.lethe.sql.Predicate;
 import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.TableShape;
 import dev.lethe.sql.Target;
@@ -26,7 +27,7 @@ class EffectiveSettingsTest {
 
     private static final Target MESSAGE = Target.of("message", new TableShape(QualifiedName.of("public", "Message"),
             new Identifier("id"), new Identifier("expiresAt"), Optional.of(new TimeZoneName("UTC")),
-            Optional.of("NOT \"legalHold\""), Optional.empty(), false), IdType.UUID);
+            Optional.of(new Predicate("NOT \"legalHold\"")), Optional.empty(), false), IdType.UUID);
 
     @Test
     void theDatabaseUrlLosesItsUserInformationAndItsQuery() {

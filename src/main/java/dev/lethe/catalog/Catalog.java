@@ -93,11 +93,6 @@ final class Catalog {
         return database.execute("SELECT now() AT TIME ZONE $1", Tuple.of(zone)).replaceWithVoid();
     }
 
-    /** Plans and runs a statement that touches no row, to prove that trusted SQL from configuration is valid. */
-    Uni<Void> check(String sql) {
-        return database.execute(sql).replaceWithVoid();
-    }
-
     /**
      * Prepares a statement without running it. With SQL's PREPARE inside a transaction, so that it works through a
      * transaction pooler too, where a protocol-level prepare and its close could reach two server sessions.

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 import dev.lethe.sql.OutboxWrites;
+import dev.lethe.sql.Predicate;
 import dev.lethe.sql.TableShape;
 import io.smallrye.mutiny.Uni;
 
@@ -34,7 +35,7 @@ final class IndexAdvisor {
                         advice.add(missing(shape, "leads with " + shape.expiresColumn(), "every sweep scans it",
                                 "(" + shape.expiresColumn() + ")"));
                     }
-                    Optional<String> alsoDue = shape.alsoDueWhen();
+                    Optional<String> alsoDue = shape.alsoDueWhen().map(Predicate::text);
                     if (alsoDue.isPresent() && predicates.stream().noneMatch(p -> sameCondition(p, alsoDue.get()))) {
                         advice.add(missing(shape, "is partial on " + alsoDue.get(),
                                 "the sweep for also-due-when rows scans it",

@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import dev.lethe.config.LetheConfig;
 import dev.lethe.sql.IdType;
+import dev.lethe.sql.Predicate;
 import dev.lethe.sql.TimeZoneName;
 
 /**
@@ -11,7 +12,7 @@ import dev.lethe.sql.TimeZoneName;
  * one of the targets Lethe brings itself.
  */
 public record TargetDefinition(String table, String idColumn, Optional<IdType> idType, String expiresColumn,
-        TimeZoneName timeZone, Optional<String> guard, Optional<String> alsoDueWhen, Optional<String> blobKeyColumn,
+        TimeZoneName timeZone, Optional<Predicate> guard, Optional<Predicate> alsoDueWhen, Optional<String> blobKeyColumn,
         Files blobs) {
 
     /** A child table of files, one row per file. */

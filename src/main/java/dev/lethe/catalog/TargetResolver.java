@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import dev.lethe.sql.IdType;
 import dev.lethe.sql.Identifier;
 import dev.lethe.sql.OutboxWrites;
+import dev.lethe.sql.Predicate;
 import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.TableShape;
 import dev.lethe.sql.Target;
@@ -193,11 +194,12 @@ final class TargetResolver {
         });
     }
 
-    private Uni<Void> checkPredicate(String property, TableShape shape, Optional<String> predicate) {
+    private Uni<Void> checkPredicate(String property, TableShape shape, Optional<Predicate> predicate) {
         if (predicate.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return catalog.check("SELECT 1 FROM " + shape.table().sql() + " WHERE (" + predicate.get() + ") LIMIT 0")
+        // Prepared, never run: a condition is planned against the table without evaluating it on any row.
+        return catalog.prepare("SELECT 1 FROM " + shape.table().sql() + " WHERE " + predicate.get().sql())
                 .onFailure(PgException.class).transform(e -> new Problem(property + "=" + predicate.get()
                         + " is not a valid predicate on " + shape.displayName() + ": "
                         + ((PgException) e).getErrorMessage()));

@@ -15,6 +15,7 @@ import org.hibernate.validator.constraints.time.DurationMax;
 import org.hibernate.validator.constraints.time.DurationMin;
 
 import dev.lethe.sql.IdType;
+import dev.lethe.sql.Predicate;
 import dev.lethe.sql.TimeZoneName;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithConverter;
@@ -451,14 +452,17 @@ public interface LetheConfig {
         @WithConverter(TimeZones.class)
         TimeZoneName timeZone();
 
-        /** SQL predicate from trusted configuration; a row may be deleted only where it is TRUE. */
-        Optional<String> guard();
+        /**
+         * SQL condition a row must meet to be deleted (for example NOT "legalHold"): it can only narrow what is
+         * deleted, so anything that could reach outside its parentheses is refused (see {@link Predicate}).
+         */
+        Optional<@WithConverter(Predicates.class) Predicate> guard();
 
         /**
          * An extra due condition from trusted configuration, such as {@code used_at IS NOT NULL} for one-time tokens:
          * a row where it is TRUE is due whatever its expiry. The guard still applies.
          */
-        Optional<String> alsoDueWhen();
+        Optional<@WithConverter(Predicates.class) Predicate> alsoDueWhen();
 
         TargetSweep sweep();
 
@@ -474,6 +478,19 @@ public interface LetheConfig {
         @Override
         public TimeZoneName convert(String value) {
             return new TimeZoneName(value.trim());
+        }
+    }
+
+    /** Reads a guard or an extra due condition; why a condition is refused reaches the error message. */
+    final class Predicates implements org.eclipse.microprofile.config.spi.Converter<Predicate> {
+        @Override
+        public Predicate convert(String value) {
+            try {
+                return new Predicate(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the condition " + e.getMessage() + "; it is written into"
+                        + " Lethe's statements as one parenthesised condition", e);
+            }
         }
     }
 

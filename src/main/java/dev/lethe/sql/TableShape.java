@@ -8,19 +8,17 @@ import java.util.Optional;
  * @param table the schema-qualified table
  * @param zone for a {@code timestamp without time zone} expiry column, the zone it is written in; empty for
  *        {@code timestamptz}
- * @param guard trusted predicate a row must satisfy to be deleted
- * @param alsoDueWhen trusted predicate that makes a row due whatever its expiry
+ * @param guard predicate from configuration a row must satisfy to be deleted
+ * @param alsoDueWhen predicate from configuration that makes a row due whatever its expiry
  * @param partitioned whether the table is partitioned, so that a row's ctid does not identify it
  */
 public record TableShape(QualifiedName table, Identifier idColumn, Identifier expiresColumn, Optional<TimeZoneName> zone,
-        Optional<String> guard, Optional<String> alsoDueWhen, boolean partitioned) {
+        Optional<Predicate> guard, Optional<Predicate> alsoDueWhen, boolean partitioned) {
 
     public TableShape {
         if (table.schema().isEmpty()) {
             throw new IllegalArgumentException("a table shape needs a schema-qualified table");
         }
-        guard = guard.map(String::trim).filter(g -> !g.isEmpty());
-        alsoDueWhen = alsoDueWhen.map(String::trim).filter(g -> !g.isEmpty());
     }
 
     /** The database's now() in the expiry column's type. */
@@ -49,7 +47,7 @@ public record TableShape(QualifiedName table, Identifier idColumn, Identifier ex
 
     /** Due: expired, or matching the extra due condition. */
     String due() {
-        return alsoDueWhen.map(also -> "(" + expired() + " OR (" + also + "))").orElse(expired());
+        return alsoDueWhen.map(also -> "(" + expired() + " OR " + also.sql() + ")").orElse(expired());
     }
 
     /** Seconds from the expiry to now(); negative when not expired, -1 when there is no expiry. */

@@ -159,24 +159,24 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
             List<String> idAndLag = List.of(shape.idColumn().sql(), shape.lagSeconds());
             List<String> lag = List.of(shape.lagSeconds());
             String dueIn = shape.alsoDueWhen()
-                    .map(also -> "CASE WHEN (" + also + ") THEN " + ALWAYS_DUE + " ELSE " + shape.secondsUntilDue()
+                    .map(also -> "CASE WHEN " + also.sql() + " THEN " + ALWAYS_DUE + " ELSE " + shape.secondsUntilDue()
                             + " END")
                     .orElse(shape.secondsUntilDue());
             Map<String, String> common = Map.of("table", shape.table().sql(), "id", shape.idColumn().sql(),
                     "expires", shape.expiresColumn().sql(), "now", shape.now(), "ids", ids, "dueIn", dueIn,
                     "untilDue", shape.secondsUntilDue(),
-                    "allowed", shape.guard().map(g -> "COALESCE((" + g + "), false)").orElse("true"),
+                    "allowed", shape.guard().map(g -> "COALESCE(" + g.sql() + ", false)").orElse("true"),
                     "expired", shape.expired(),
                     "expiredAndAllowed", and(allowed(shape.expired()), "        "));
             String sweepExpired = delete(Source.SWEEP, and(deletable(shape.expired()), "    ")
                     + "\n  ORDER BY " + shape.expiresColumn() + " LIMIT $1", deletable(shape.expired()), lag);
             String sweepInPages = delete(Source.SWEEP, IN_PAGES + "\n    AND " + and(deletable(shape.expired()),
                     "    ") + "\n  LIMIT $3", deletable(shape.expired()), lag);
-            Optional<String> sweepAlsoDue = shape.alsoDueWhen().map(also -> "(" + also + ")").map(alsoDue -> delete(
+            Optional<String> sweepAlsoDue = shape.alsoDueWhen().map(Predicate::sql).map(alsoDue -> delete(
                     Source.SWEEP, and(deletable(alsoDue), "    ") + "\n  LIMIT $1", deletable(alsoDue), lag));
             String countAlsoDue = shape.alsoDueWhen()
                     .map(also -> SqlTemplate.fill(COUNT_ALSO_DUE, with(common, "alsoDueAndAllowed",
-                            and(allowed("(" + also + ")"), "        "))))
+                            and(allowed(also.sql()), "        "))))
                     .orElse(COUNT_NOTHING);
             return new TargetStatements(
                     tag("event") + delete(Source.EVENT, pickByIds, deletable(shape.due()), idAndLag),
@@ -249,7 +249,7 @@ public record TargetStatements(String deleteEventIds, String deleteDueIds, Strin
         private List<String> allowed(String condition) {
             List<String> all = new ArrayList<>();
             all.add(condition);
-            shape.guard().ifPresent(guard -> all.add("(" + guard + ")"));
+            shape.guard().ifPresent(guard -> all.add(guard.sql()));
             return all;
         }
 

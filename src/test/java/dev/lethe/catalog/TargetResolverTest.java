@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import dev.lethe.sql.IdType;
 import dev.lethe.sql.Identifier;
 import dev.lethe.sql.OutboxWrites;
+import dev.lethe.sql.Predicate;
 import dev.lethe.sql.QualifiedName;
 import dev.lethe.sql.Target;
 import dev.lethe.sql.TimeZoneName;
@@ -65,12 +66,12 @@ class TargetResolverTest {
 
         Config guard(String predicate) {
             return with(d -> new TargetDefinition(d.table(), d.idColumn(), d.idType(), d.expiresColumn(),
-                    d.timeZone(), Optional.of(predicate), d.alsoDueWhen(), d.blobKeyColumn(), d.blobs()));
+                    d.timeZone(), Optional.of(new Predicate(predicate)), d.alsoDueWhen(), d.blobKeyColumn(), d.blobs()));
         }
 
         Config alsoDueWhen(String predicate) {
             return with(d -> new TargetDefinition(d.table(), d.idColumn(), d.idType(), d.expiresColumn(),
-                    d.timeZone(), d.guard(), Optional.of(predicate), d.blobKeyColumn(), d.blobs()));
+                    d.timeZone(), d.guard(), Optional.of(new Predicate(predicate)), d.blobKeyColumn(), d.blobs()));
         }
 
         Config blobKeyColumn(String column) {

@@ -133,6 +133,18 @@ class ConfigRulesTest {
     }
 
     @Test
+    void aGuardThatCouldWidenDeletionIsRefusedBeforeAnythingConnects() {
+        assertThatThrownBy(() -> read(Map.of("lethe.targets.message.table", "Message",
+                "lethe.targets.message.guard", "true) OR (true")))
+                .hasMessageContaining("lethe.targets.message.guard")
+                .hasMessageContaining("closes a parenthesis it did not open");
+        assertThatThrownBy(() -> read(Map.of("lethe.targets.reset.table", "PasswordResetToken",
+                "lethe.targets.reset.also-due-when", "\"usedAt\" IS NOT NULL -- and more")))
+                .hasMessageContaining("lethe.targets.reset.also-due-when")
+                .hasMessageContaining("holds a comment");
+    }
+
+    @Test
     void aShortBootstrapKeyIsNamed() {
         assertThat(problems(Map.of("lethe.admin.bootstrap-key", "too-short")))
                 .contains("lethe.admin.bootstrap-key must be 32 to 256 random characters");

@@ -68,6 +68,27 @@ class StartupFailureIT {
     }
 
     @Test
+    void guardsThatCouldWidenDeletionAreRefusedAndDeleteNothing() {
+        SQL.execute("INSERT INTO \"Message\" (\"id\", \"expiresAt\") SELECT gen_random_uuid(), NULL"
+                + " FROM generate_series(1, 5)", "INSERT INTO \"Message\" (\"id\", \"expiresAt\") SELECT"
+                + " gen_random_uuid(), now() + interval '1 day' FROM generate_series(1, 5)");
+        try {
+            assertThat(failedStart(Map.of(
+                    "lethe.targets.message.table", "Message",
+                    "lethe.targets.message.guard", "true) OR (true",
+                    "lethe.targets.other.table", "Message",
+                    "lethe.targets.other.guard", "true /* ) OR (true */")))
+                    .contains("lethe.targets.message.guard")
+                    .contains("closes a parenthesis it did not open")
+                    .contains("lethe.targets.other.guard")
+                    .contains("holds a comment (/*)");
+            assertThat(SQL.count("SELECT count(*) FROM \"Message\"")).as("rows that must stay").isEqualTo(10);
+        } finally {
+            SQL.execute("TRUNCATE \"Message\"");
+        }
+    }
+
+    @Test
     void filesWithoutABucketOrWithALeaseShorterThanTheS3CallAreRefused() {
         assertThat(failedStart(Map.of(
                 "lethe.targets.message.table", "Message",

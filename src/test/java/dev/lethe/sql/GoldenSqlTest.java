@@ -30,7 +30,8 @@ class GoldenSqlTest {
                     Optional.empty(), false), IdType.BIGINT);
             case "prisma-message" -> Target.of("message", new TableShape(QualifiedName.of("public", "Message"),
                     new Identifier("id"), new Identifier("expiresAt"), Optional.of(new TimeZoneName("UTC")),
-                    Optional.of("NOT \"legalHold\""), Optional.of("\"readOnce\" AND \"readAt\" IS NOT NULL"), false),
+                    Optional.of(new Predicate("NOT \"legalHold\"")),
+                    Optional.of(new Predicate("\"readOnce\" AND \"readAt\" IS NOT NULL")), false),
                     IdType.UUID, new OutboxWrites(Optional.of(new Identifier("attachmentKey")), Optional.of(
                             new OutboxWrites.ChildFiles(QualifiedName.of("public", "Attachment"),
                                     new Identifier("messageId"), new Identifier("objectKey"))), true));

@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.awaitility.Awaitility;
+
 /**
  * A real S3-API server of the test's own: Adobe's S3Mock (its executable jar, which the build copies to
  * target/s3mock) as a separate process on a spare loopback port, with one bucket. Its files live in a directory
@@ -102,12 +104,21 @@ public final class S3Server extends LocalProcess {
         }
     }
 
+    /**
+     * Whether the object is there. S3Mock answers a HEAD with 500 now and then while a DeleteObjects of the same key
+     * is under way; the question is asked again until it gets a real answer.
+     */
     public boolean exists(String key) {
-        int status = status("HEAD", key);
-        if (status != 200 && status != 404) {
-            throw new IllegalStateException("HEAD " + key + " answered " + status);
+        int[] status = new int[1];
+        Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    status[0] = status("HEAD", key);
+                    return status[0] < 500;
+                });
+        if (status[0] != 200 && status[0] != 404) {
+            throw new IllegalStateException("HEAD " + key + " answered " + status[0]);
         }
-        return status == 200;
+        return status[0] == 200;
     }
 
     private URI object(String key) {

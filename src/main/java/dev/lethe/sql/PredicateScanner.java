@@ -1,0 +1,160 @@
+package dev.lethe.sql;
+
+/**
+ * Reads a condition the way PostgreSQL's lexer would, far enough to tell where its literals, quoted identifiers and
+ * parentheses begin and end, and refuses whatever could reach outside the parenthesis Lethe wraps it in. Each refusal
+ * is a sentence that reads after "the condition".
+ */
+final class PredicateScanner {
+
+    /** Longer conditions are refused: a guard is a line, not a program. */
+    static final int MAX_LENGTH = 2_000;
+
+    private final String text;
+    private int at;
+    private int depth;
+
+    private PredicateScanner(String text) {
+        this.text = text;
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong, when the text could be more than one operand */
+    static void check(String text) {
+        new PredicateScanner(text).scan();
+    }
+
+    private void scan() {
+        if (text.isEmpty()) {
+            throw refused("is empty");
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw refused("is longer than " + MAX_LENGTH + " characters");
+        }
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c < ' ' && c != '\t' && c != '\n' && c != '\r') {
+                throw refused("holds a control character at position " + (at + 1));
+            }
+            switch (c) {
+                case '\'' -> stringLiteral();
+                case '"' -> quotedIdentifier();
+                case '$' -> dollar();
+                case '(' -> {
+                    depth++;
+                    at++;
+                }
+                case ')' -> {
+                    if (--depth < 0) {
+                        throw refused("closes a parenthesis it did not open, at position " + (at + 1));
+                    }
+                    at++;
+                }
+                case ';' -> throw refused("holds a ';': it must be one condition, not statements");
+                case '-' -> {
+                    if (next() == '-') {
+                        throw refused("holds a comment (--): write the condition without one");
+                    }
+                    at++;
+                }
+                case '/' -> {
+                    if (next() == '*') {
+                        throw refused("holds a comment (/*): write the condition without one");
+                    }
+                    at++;
+                }
+                default -> at++;
+            }
+        }
+        if (depth > 0) {
+            throw refused("leaves " + depth + " parenthesis(es) open");
+        }
+    }
+
+    /**
+     * {@code '...'} with {@code ''} for a quote, or {@code E'...'} with backslash escapes too. A backslash in a plain
+     * literal means different things under {@code standard_conforming_strings} on and off: ambiguous, so refused.
+     */
+    private void stringLiteral() {
+        boolean escapes = at > 0 && (text.charAt(at - 1) == 'E' || text.charAt(at - 1) == 'e')
+                && (at < 2 || !isIdentifierPart(text.charAt(at - 2)));
+        int start = at++;
+        while (at < text.length()) {
+            char c = text.charAt(at);
+            if (c == '\\') {
+                if (!escapes) {
+                    throw refused("holds a backslash in a string literal, which PostgreSQL reads one way or another"
+                            + " depending on standard_conforming_strings: write E'...' for escapes");
+                }
+                at += 2;
+            } else if (c == '\'') {
+                if (next() == '\'') {
+                    at += 2;
+                } else {
+                    at++;
+                    return;
+                }
+            } else {
+                at++;
+            }
+        }
+        throw refused("leaves a string literal open, from position " + (start + 1));
+    }
+
+    private void quotedIdentifier() {
+        int start = at++;
+        while (at < text.length()) {
+            if (text.charAt(at) == '"') {
+                if (next() == '"') {
+                    at += 2;
+                } else {
+                    at++;
+                    return;
+                }
+            } else {
+                at++;
+            }
+        }
+        throw refused("leaves a quoted identifier open, from position " + (start + 1));
+    }
+
+    /** Part of an identifier ({@code a$b}), a parameter ({@code $1}: refused), or a dollar-quoted literal. */
+    private void dollar() {
+        if (at > 0 && isIdentifierPart(text.charAt(at - 1))) {
+            at++;
+            return;
+        }
+        if (Character.isDigit(next())) {
+            throw refused("holds a parameter ($" + next() + "...): Lethe's statements bind their own parameters");
+        }
+        int end = at + 1;
+        while (end < text.length() && text.charAt(end) != '$' && isTagPart(text.charAt(end), end == at + 1)) {
+            end++;
+        }
+        if (end >= text.length() || text.charAt(end) != '$') {
+            throw refused("holds a '$' that is neither part of a name nor a dollar-quoted literal, at position "
+                    + (at + 1));
+        }
+        String tag = text.substring(at, end + 1);
+        int close = text.indexOf(tag, end + 1);
+        if (close < 0) {
+            throw refused("leaves a dollar-quoted literal " + tag + " open, from position " + (at + 1));
+        }
+        at = close + tag.length();
+    }
+
+    private char next() {
+        return at + 1 < text.length() ? text.charAt(at + 1) : '\0';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    private static boolean isTagPart(char c, boolean first) {
+        return Character.isLetter(c) || c == '_' || !first && Character.isDigit(c);
+    }
+
+    private static IllegalArgumentException refused(String why) {
+        return new IllegalArgumentException(why);
+    }
+}
