@@ -3,8 +3,6 @@ package dev.lethe.admin;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.function.BiFunction;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,16 +11,16 @@ import org.jboss.logging.Logger;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.AuthFailure;
 import dev.lethe.metrics.LetheMetrics;
-import dev.lethe.store.Database;
 import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
- * Authorizes every admin call and runs it in one transaction with the key's last-use update, so that the update
- * commits with the action or not at all. Every way of failing (no header, not a bearer token, unknown, expired or
- * revoked key, bootstrap key outside key management) answers the same 401, a little later each time; a client
- * that keeps failing gets 429 until its minute is over.
+ * Decides who is calling and whether they may, before any work starts, in a short transaction of its own (the key's
+ * lookup and its last use, one statement): a call's work never holds that transaction open. A valid key with the
+ * scope always gets through. Every way of not presenting one (no header, not a bearer token, unknown, expired or
+ * revoked key) answers the same 401, a little later each time from the same client; a client beyond its failures
+ * per minute, or everyone together beyond the total, gets 429 for what is left of the minute, until it presents a
+ * valid key. A valid key without the scope gets 403.
  */
 @ApplicationScoped
 public class AdminAuth {
@@ -32,68 +30,57 @@ public class AdminAuth {
     private static final Duration DELAY_STEP = Duration.ofMillis(100);
     private static final Duration MAX_DELAY = Duration.ofSeconds(2);
 
-    /** What a call may do. The bootstrap key may only manage keys, so that it can be retired once real ones exist. */
-    public enum Scope {
-        KEYS,
-        OPERATIONS
-    }
-
-    /** Who is calling: an API key, or the bootstrap key from configuration. */
-    public record Caller(Optional<UUID> keyId) {
-        public String label() {
-            return keyId.map(id -> "key:" + id).orElse("bootstrap");
-        }
-    }
-
-    private final Database database;
     private final ApiKeys keys;
     private final LetheMetrics metrics;
     private final Optional<byte[]> bootstrap;
     private final AuthFailures failures;
     private final RateLimitedLog rejected = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
 
-    public AdminAuth(Database database, ApiKeys keys, LetheMetrics metrics, LetheConfig config) {
-        this.database = database;
+    public AdminAuth(ApiKeys keys, LetheMetrics metrics, LetheConfig config) {
         this.keys = keys;
         this.metrics = metrics;
-        this.failures = new AuthFailures(config.admin().failuresPerMinute());
-        // Its length was checked with the rest of the configuration (LetheConfig.Admin).
+        this.failures = new AuthFailures(config.admin().failuresPerMinute(), config.admin().totalFailuresPerMinute());
+        // Its length, and that it is not an example value, were checked with the rest of the configuration.
         this.bootstrap = config.admin().bootstrapKey().map(String::trim).map(ApiKeys::hash);
     }
 
     /**
-     * Runs {@code action} in a transaction if the Authorization header carries a key allowed for the scope.
+     * The caller, if the Authorization header carries a valid key with the scope.
      *
      * @param client the caller's address, for limiting repeated failures
      */
-    public <T> Uni<T> authorize(String authorization, String client, Scope scope,
-            BiFunction<SqlConnection, Caller, Uni<T>> action) {
-        long blockedFor = failures.blockedForSeconds(client);
-        if (blockedFor > 0) {
-            metrics.adminAuthFailure(AuthFailure.LIMITED);
-            return Uni.createFrom().failure(new AdminErrors.Limited(blockedFor));
-        }
+    public Uni<Caller> authorize(String authorization, String client, Scope scope) {
         Optional<byte[]> hash = bearer(authorization).map(ApiKeys::hash);
+        Uni<Optional<Caller>> caller;
         if (hash.isEmpty()) {
-            return unauthorized(client);
+            caller = Uni.createFrom().item(Optional.empty());
+        } else if (bootstrap.isPresent() && MessageDigest.isEqual(bootstrap.get(), hash.get())) {
+            caller = Uni.createFrom().item(Optional.of(Caller.bootstrap()));
+        } else {
+            caller = keys.authenticate(hash.get());
         }
-        if (bootstrap.isPresent() && MessageDigest.isEqual(bootstrap.get(), hash.get())) {
-            return scope == Scope.KEYS
-                    ? database.transaction(connection -> action.apply(connection, new Caller(Optional.empty())))
-                    : unauthorized(client);
-        }
-        return database.transaction(connection -> keys.authenticate(connection, hash.get())
-                .chain(id -> id.isEmpty()
-                        ? Uni.createFrom().<T>failure(new AdminErrors.Unauthorized())
-                        : action.apply(connection, new Caller(id)).call(() -> keys.touch(connection, id.get()))))
-                .onFailure(AdminErrors.Unauthorized.class).recoverWithUni(() -> unauthorized(client));
+        return caller.chain(found -> found.isEmpty() ? refused(client) : permitted(found.get(), scope));
     }
 
-    private <T> Uni<T> unauthorized(String client) {
-        int count = failures.record(client);
+    private static Uni<Caller> permitted(Caller caller, Scope scope) {
+        if (caller.may(scope)) {
+            return Uni.createFrom().item(caller);
+        }
+        String detail = caller.keyId().isEmpty()
+                ? "the bootstrap key may only manage keys: create a key with the " + scope.label() + " scope"
+                : "this key lacks the " + scope.label() + " scope";
+        return Uni.createFrom().failure(new AdminErrors.Forbidden(caller, detail));
+    }
+
+    private Uni<Caller> refused(String client) {
+        AuthFailures.Failure failure = failures.record(client);
+        rejected.log("Refused an admin call from %s (%d failures this minute)", client, failure.failures());
+        if (failure.limitedForSeconds() > 0) {
+            metrics.adminAuthFailure(AuthFailure.LIMITED);
+            return Uni.createFrom().failure(new AdminErrors.Limited(failure.limitedForSeconds()));
+        }
         metrics.adminAuthFailure(AuthFailure.REJECTED);
-        rejected.log("Refused an admin call from %s (%d failures this minute)", client, count);
-        Duration delay = DELAY_STEP.multipliedBy(count);
+        Duration delay = DELAY_STEP.multipliedBy(failure.failures());
         return Uni.createFrom().voidItem()
                 .onItem().delayIt().by(delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay)
                 .chain(() -> Uni.createFrom().failure(new AdminErrors.Unauthorized()));

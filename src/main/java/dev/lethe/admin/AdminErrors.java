@@ -1,6 +1,8 @@
 package dev.lethe.admin;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -9,77 +11,119 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.lethe.store.Database;
+import dev.lethe.store.DatabaseFailures;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
 
-/** How the admin API answers when it does not do what it was asked, always as JSON, never with a stack trace. */
+/**
+ * How the admin API answers when it does not do what it was asked: always JSON, {@code {"error": ..., "detail": ...}},
+ * never an HTML page or a stack trace, whatever went wrong (a route that does not exist, a database that does not
+ * answer, a bug).
+ */
 public final class AdminErrors {
 
     private static final Logger LOG = Logger.getLogger(AdminErrors.class);
     private static final RateLimitedLog UNEXPECTED = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
 
-    /** Any authentication failure: missing, malformed, unknown, expired or revoked key; never which. */
-    public static final class Unauthorized extends RuntimeException {
-        Unauthorized() {
-            super("unauthorized", null, false, false);
+    /** A failure the API answers with its own status, error and detail. */
+    abstract static class Answered extends RuntimeException {
+        final int status;
+        final String error;
+
+        Answered(int status, String error, String detail) {
+            super(detail, null, false, false);
+            this.status = status;
+            this.error = error;
         }
     }
 
-    /** Too many failed authentications from one client this minute. */
-    public static final class Limited extends RuntimeException {
+    /** Any authentication failure: missing, malformed, unknown, expired or revoked key; never which. */
+    public static final class Unauthorized extends Answered {
+        Unauthorized() {
+            super(401, "unauthorized", "a valid key is required: Authorization: Bearer <key>");
+        }
+    }
+
+    /** A valid key without the scope the call needs. */
+    public static final class Forbidden extends Answered {
+        final Caller caller;
+
+        Forbidden(Caller caller, String detail) {
+            super(403, "forbidden", detail);
+            this.caller = caller;
+        }
+    }
+
+    /** Too many failed authentications from one client, or from everyone, this minute. */
+    public static final class Limited extends Answered {
         final long retryAfterSeconds;
 
         Limited(long retryAfterSeconds) {
-            super("too many failed attempts", null, false, false);
+            super(429, "too_many_failures", "too many failed attempts; a valid key still gets through");
             this.retryAfterSeconds = retryAfterSeconds;
         }
     }
 
-    public static final class NotFound extends RuntimeException {
-        public NotFound(String message) {
-            super(message, null, false, false);
+    public static final class NotFound extends Answered {
+        public NotFound(String detail) {
+            super(404, "not_found", detail);
         }
     }
 
-    public static final class BadRequest extends RuntimeException {
-        public BadRequest(String message) {
-            super(message, null, false, false);
+    public static final class BadRequest extends Answered {
+        public BadRequest(String detail) {
+            super(400, "bad_request", detail);
         }
     }
 
-    /** The body of every error answer. */
-    public record Error(String error) {
+    /** The body of every error answer: a short code a program can test, and a sentence for the operator. */
+    public record Error(String error, String detail) {
     }
 
     @ServerExceptionMapper
-    public Response unauthorized(Unauthorized e) {
-        return Response.status(401).header("WWW-Authenticate", "Bearer realm=\"lethe\"")
-                .type(MediaType.APPLICATION_JSON).entity(new Error("unauthorized")).build();
+    public Response answered(Answered e) {
+        Response.ResponseBuilder response = json(e.status, e.error, e.getMessage());
+        if (e instanceof Unauthorized) {
+            response.header("WWW-Authenticate", "Bearer realm=\"lethe\"");
+        } else if (e instanceof Limited limited) {
+            response.header("Retry-After", limited.retryAfterSeconds);
+        }
+        return response.build();
     }
 
+    /** What the framework refuses before Lethe's code runs: an unknown route, a wrong method, an unreadable body. */
     @ServerExceptionMapper
-    public Response limited(Limited e) {
-        return Response.status(429).header("Retry-After", e.retryAfterSeconds)
-                .type(MediaType.APPLICATION_JSON).entity(new Error(e.getMessage())).build();
+    public Response framework(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Response.StatusType type = Response.Status.fromStatusCode(status);
+        String error = type == null ? "error" : type.getReasonPhrase().toLowerCase(Locale.ROOT).replace(' ', '_');
+        return json(status, error, type == null ? "HTTP " + status : type.getReasonPhrase()).build();
     }
 
-    @ServerExceptionMapper
-    public Response notFound(NotFound e) {
-        return Response.status(404).type(MediaType.APPLICATION_JSON).entity(new Error(e.getMessage())).build();
-    }
-
-    /** Anything else (the database is down, say): one log line, and a 500 that says nothing of the inside. */
+    /**
+     * Anything else: PostgreSQL not answering in time is 503 with what happened; a failure nobody foresaw is one log
+     * line and a 500 that says nothing of the inside.
+     */
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
-        if (e instanceof WebApplicationException web) {
-            return web.getResponse();
+        Throwable cause = Failures.unwrap(e);
+        if (cause instanceof Database.DeadlineExceeded || DatabaseFailures.IS_TIMEOUT.test(cause)) {
+            return json(503, "timeout", "PostgreSQL did not answer in time (" + Failures.describe(cause)
+                    + "); try again").build();
         }
-        UNEXPECTED.log("An admin call failed: %s", Failures.describe(e));
-        return Response.status(500).type(MediaType.APPLICATION_JSON).entity(new Error("internal error")).build();
+        boolean unreachable = cause instanceof PgException pg ? DatabaseFailures.IS_UNREACHABLE.test(pg)
+                : cause instanceof VertxException || cause instanceof IOException;
+        if (unreachable) {
+            return json(503, "unavailable", "PostgreSQL is not reachable; try again").build();
+        }
+        UNEXPECTED.log("An admin call failed: %s", Failures.describe(cause));
+        return json(500, "internal", "the call failed inside Lethe; its log says why").build();
     }
 
-    @ServerExceptionMapper
-    public Response badRequest(BadRequest e) {
-        return Response.status(400).type(MediaType.APPLICATION_JSON).entity(new Error(e.getMessage())).build();
+    private static Response.ResponseBuilder json(int status, String error, String detail) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new Error(error, detail));
     }
 }

@@ -1,6 +1,7 @@
 package dev.lethe.admin;
 
 import java.time.OffsetDateTime;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -10,14 +11,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.lethe.admin.AdminAuth.Scope;
 import dev.lethe.catalog.Targets;
 import dev.lethe.coordination.TargetPauses;
+import dev.lethe.metrics.AdminAction;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
@@ -30,16 +30,21 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Operating Lethe: what each target holds, a sweep on demand (the old {@code cleanup_all_expired_tokens()}), and
- * pausing a target for an incident or a legal hold.
+ * Operating Lethe: what each target holds, a sweep on demand, and pausing a target for an incident or a legal hold.
+ * Each call is authorized first, in a transaction of its own; its work runs after, in statements of their own.
  */
 @Path("/admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminResource {
 
-    /** One target as operators see it. {@code dueRows} counts up to lethe.sweep.backlog-limit. */
+    /**
+     * One target as operators see it. {@code dueRows} counts up to lethe.sweep.backlog-limit, and is null when the
+     * count failed; {@code failingSeconds} and {@code lastError} say for how long, and why, its statements keep
+     * failing on this instance.
+     */
     public record TargetStatus(String name, String table, Long dueRows, Double oldestOverdueSeconds,
-            Map<String, Long> deletedSinceStart, boolean paused, OffsetDateTime pausedAt, String pausedBy) {
+            Map<String, Long> deletedSinceStart, boolean paused, OffsetDateTime pausedAt, String pausedBy,
+            double failingSeconds, String lastError) {
     }
 
     /** What a sweep did, or for a dry run would do, to one target. */
@@ -53,6 +58,7 @@ public class AdminResource {
     }
 
     private final AdminAuth auth;
+    private final AdminAudit audit;
     private final Targets targets;
     private final TargetPauses pauses;
     private final Backlog backlog;
@@ -60,9 +66,10 @@ public class AdminResource {
     private final LetheMetrics metrics;
     private final Database database;
 
-    public AdminResource(AdminAuth auth, Targets targets, TargetPauses pauses, Backlog backlog, SweepRuns runs,
-            LetheMetrics metrics, Database database) {
+    public AdminResource(AdminAuth auth, AdminAudit audit, Targets targets, TargetPauses pauses, Backlog backlog,
+            SweepRuns runs, LetheMetrics metrics, Database database) {
         this.auth = auth;
+        this.audit = audit;
         this.targets = targets;
         this.pauses = pauses;
         this.backlog = backlog;
@@ -75,26 +82,42 @@ public class AdminResource {
     @Path("/targets")
     public Uni<List<TargetStatus>> targets(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request) {
-        return auth.authorize(authorization, client(request), Scope.OPERATIONS, (connection, caller) ->
-                pauses.states(connection).chain(states -> Multi.createFrom().iterable(targets.all())
-                        .onItem().transformToUniAndConcatenate(target -> backlog.measure(target)
+        return auth.authorize(authorization, client(request), Scope.READ)
+                .invoke(caller -> QueryParameters.of(request.params()))
+                .chain(caller -> pauses.states())
+                .chain(states -> Multi.createFrom().iterable(targets.all())
+                        .onItem().transformToUniAndMerge(target -> backlog.measure(target)
                                 .map(measure -> status(target, measure, states.get(target.name()))))
-                        .collect().asList()));
+                        .collect().asList()
+                        .map(list -> list.stream().sorted(Comparator.comparing(TargetStatus::name)).toList()));
     }
 
     @POST
     @Path("/sweep")
-    public Uni<SweepReport> sweep(@QueryParam("target") String target, @QueryParam("dryRun") boolean dryRun,
-            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
-        return auth.authorize(authorization, client(request), Scope.OPERATIONS, (connection, caller) -> {
-            List<Target> chosen = target == null || target.isEmpty() ? List.copyOf(targets.all())
-                    : List.of(find(target));
-            Multi<TargetSweep> swept = Multi.createFrom().iterable(chosen)
-                    .onItem().transformToUniAndMerge(each -> dryRun ? wouldDelete(each) : sweep(each));
-            return swept.collect().asList().map(list -> new SweepReport(dryRun,
-                    list.stream().sorted((a, b) -> a.target().compareTo(b.target())).toList(),
-                    list.stream().mapToLong(TargetSweep::rows).sum()));
-        });
+    public Uni<SweepReport> sweep(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+            @Context HttpServerRequest request) {
+        return auth.authorize(authorization, client(request), Scope.OPERATE)
+                .onFailure(AdminErrors.Forbidden.class).invoke(forbidden -> audit.forbidden(
+                        ((AdminErrors.Forbidden) forbidden).caller, AdminAction.SWEEP, "the sweep"))
+                .chain(caller -> {
+                    QueryParameters parameters = QueryParameters.of(request.params(), "target", "dryRun");
+                    boolean dryRun = parameters.bool("dryRun");
+                    List<Target> chosen = parameters.text("target", "every target").map(name -> List.of(find(name)))
+                            .orElseGet(() -> List.copyOf(targets.all()));
+                    Uni<SweepReport> work = Multi.createFrom().iterable(chosen)
+                            .onItem().transformToUniAndMerge(each -> dryRun ? wouldDelete(each) : sweep(each))
+                            .collect().asList()
+                            .map(list -> new SweepReport(dryRun,
+                                    list.stream().sorted(Comparator.comparing(TargetSweep::target)).toList(),
+                                    list.stream().mapToLong(TargetSweep::rows).sum()));
+                    if (dryRun) {
+                        return work;
+                    }
+                    String what = chosen.size() == 1 ? chosen.get(0).name() : "every target";
+                    return audit.record(caller, AdminAction.SWEEP, what, work, report -> report.total()
+                            + " rows deleted " + report.targets().stream()
+                                    .map(each -> each.target() + "=" + each.outcome()).toList());
+                });
     }
 
     @POST
@@ -113,11 +136,18 @@ public class AdminResource {
                 .invoke(state -> runs.run(find(name)).subscribe().with(result -> { }, failure -> { }));
     }
 
-    private Uni<PauseState> setPaused(String name, boolean paused, String authorization, HttpServerRequest request) {
-        return auth.authorize(authorization, client(request), Scope.OPERATIONS, (connection, caller) -> {
-            find(name);
-            return pauses.set(connection, name, paused, caller.label()).replaceWith(new PauseState(name, paused));
-        }).invoke(state -> pauses.applied(name, paused));
+    private Uni<PauseState> setPaused(String name, boolean paused, String authorization,
+            HttpServerRequest request) {
+        AdminAction action = paused ? AdminAction.PAUSE : AdminAction.RESUME;
+        String what = QueryParameters.shorten(name);
+        return auth.authorize(authorization, client(request), Scope.OPERATE)
+                .onFailure(AdminErrors.Forbidden.class).invoke(forbidden -> audit.forbidden(
+                        ((AdminErrors.Forbidden) forbidden).caller, action, what))
+                .chain(caller -> audit.record(caller, action, what, Uni.createFrom().deferred(() -> {
+                    QueryParameters.of(request.params());
+                    find(name);
+                    return pauses.set(name, paused, caller.label()).replaceWith(new PauseState(name, paused));
+                }), state -> state.paused() ? "paused" : "resumed"));
     }
 
     private Uni<TargetSweep> sweep(Target target) {
@@ -128,9 +158,11 @@ public class AdminResource {
     private Uni<TargetSweep> wouldDelete(Target target) {
         Uni<Long> alsoDue = database.execute(target.sql().countAlsoDue(), Tuple.of(backlog.limit()))
                 .map(rows -> rows.iterator().next().getLong(0));
-        return backlog.measure(target).chain(measure -> alsoDue.map(extra -> new TargetSweep(target.name(),
-                (measure == null ? 0 : measure.rows()) + extra,
-                pauses.isPaused(target.name()) ? "paused" : "dry-run")));
+        // A count that failed is said as such: 0 rows would be a promise nobody checked.
+        return backlog.measure(target).chain(measure -> measure == null
+                ? Uni.createFrom().item(new TargetSweep(target.name(), 0, "failed"))
+                : alsoDue.map(extra -> new TargetSweep(target.name(), measure.rows() + extra,
+                        pauses.isPaused(target.name()) ? "paused" : "dry-run")));
     }
 
     private TargetStatus status(Target target, Backlog.Measure measure, TargetPauses.State state) {
@@ -139,12 +171,13 @@ public class AdminResource {
                 measure == null ? null : measure.rows(), measure == null ? null : measure.oldestSeconds(),
                 Map.of(Source.EVENT.label(), metrics.deletedSinceStart(target.name(), Source.EVENT),
                         Source.SWEEP.label(), metrics.deletedSinceStart(target.name(), Source.SWEEP)),
-                paused, paused ? state.changedAt() : null, paused ? state.changedBy() : null);
+                paused, paused ? state.changedAt() : null, paused ? state.changedBy() : null,
+                metrics.failingSeconds(target.name()), metrics.lastError(target.name()).orElse(null));
     }
 
     private Target find(String name) {
         return targets.find(name).orElseThrow(() -> new AdminErrors.NotFound("no such target: "
-                + (name.length() > 64 ? name.substring(0, 64) + "..." : name)));
+                + QueryParameters.shorten(name)));
     }
 
     static String client(HttpServerRequest request) {

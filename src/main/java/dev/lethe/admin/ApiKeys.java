@@ -7,22 +7,24 @@ import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.sql.LetheSchema;
+import dev.lethe.store.Database;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * The API keys of the admin API, in lethe.api_keys. A key is shown once, when it is created; the table holds only its
- * SHA-256. Every statement runs on the connection of the admin action's own transaction, so that a key's last use is
- * recorded with the action it authorized, and only if that action commits.
+ * SHA-256 and its scopes. Each call is one statement in a short transaction of its own.
  */
 @ApplicationScoped
 public class ApiKeys {
@@ -31,79 +33,79 @@ public class ApiKeys {
     private static final int KEY_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Looks the key up and records its use in one statement; missing, expired and revoked keys find no row. */
     private static final String AUTHENTICATE = LetheSchema.sql("""
-            SELECT id, key_hash FROM {api_keys}
-            WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())""");
-    private static final String TOUCH = LetheSchema.sql(
-            "UPDATE {api_keys} SET last_used_at = GREATEST(now(), COALESCE(last_used_at, now())) WHERE id = $1");
+            UPDATE {api_keys} SET last_used_at = GREATEST(now(), COALESCE(last_used_at, now()))
+            WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            RETURNING id, name, scopes, key_hash""");
     private static final String CREATE = LetheSchema.sql("""
-            INSERT INTO {api_keys} (id, name, key_hash, expires_at) VALUES ($1, $2, $3, $4)
+            INSERT INTO {api_keys} (id, name, key_hash, expires_at, scopes) VALUES ($1, $2, $3, $4, $5)
             RETURNING created_at, expires_at""");
     private static final String LIST = LetheSchema.sql("""
-            SELECT id, name, created_at, last_used_at, expires_at, revoked_at FROM {api_keys}
+            SELECT id, name, scopes, created_at, last_used_at, expires_at, revoked_at FROM {api_keys}
             ORDER BY created_at, id""");
     private static final String REVOKE = LetheSchema.sql(
-            "UPDATE {api_keys} SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1");
+            "UPDATE {api_keys} SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING name");
 
     /** A key as listed: never its material. */
-    public record ApiKeyView(UUID id, String name, OffsetDateTime createdAt, OffsetDateTime lastUsedAt,
-            OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
+    public record ApiKeyView(UUID id, String name, List<String> scopes, OffsetDateTime createdAt,
+            OffsetDateTime lastUsedAt, OffsetDateTime expiresAt, OffsetDateTime revokedAt) {
     }
 
     /** A key just created: the only time its material is shown. */
-    public record CreatedKey(UUID id, String key, String name, OffsetDateTime createdAt, OffsetDateTime expiresAt) {
+    public record CreatedKey(UUID id, String key, String name, List<String> scopes, OffsetDateTime createdAt,
+            OffsetDateTime expiresAt) {
     }
 
-    /**
-     * The id of the valid key with this hash. Missing, expired and revoked keys look the same: absent. No row lock:
-     * calls with the same key run side by side, and only their last-use updates queue up at commit.
-     */
-    Uni<Optional<UUID>> authenticate(SqlConnection connection, byte[] hash) {
-        return connection.preparedQuery(AUTHENTICATE)
-                .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash)))
-                .map(rows -> {
-                    for (Row row : rows) {
-                        if (MessageDigest.isEqual(row.getBuffer(1).getBytes(), hash)) {
-                            return Optional.of(row.getUUID(0));
-                        }
-                    }
-                    return Optional.empty();
-                });
+    private final Database database;
+
+    public ApiKeys(Database database) {
+        this.database = database;
     }
 
-    /** Records a use: now, or the later of now and the last recorded use; never NULL, never backwards. */
-    Uni<Void> touch(SqlConnection connection, UUID id) {
-        return connection.preparedQuery(TOUCH).execute(Tuple.of(id)).replaceWithVoid();
+    /** The caller a valid key stands for, its use recorded (never NULL, never backwards); empty for any other key. */
+    Uni<Optional<Caller>> authenticate(byte[] hash) {
+        return database.execute(AUTHENTICATE, Tuple.of(Buffer.buffer(hash))).map(rows -> {
+            for (Row row : rows) {
+                if (MessageDigest.isEqual(row.getBuffer(3).getBytes(), hash)) {
+                    return Optional.of(new Caller(Optional.of(row.getUUID(0)), row.getString(1),
+                            scopes(row.getArrayOfStrings(2))));
+                }
+            }
+            return Optional.empty();
+        });
     }
 
-    Uni<CreatedKey> create(SqlConnection connection, String name, Optional<OffsetDateTime> expiresAt) {
+    Uni<CreatedKey> create(String name, Set<Scope> scopes, Optional<OffsetDateTime> expiresAt) {
         byte[] secret = new byte[KEY_BYTES];
         RANDOM.nextBytes(secret);
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         UUID id = UUID.randomUUID();
-        return connection.preparedQuery(CREATE)
-                .execute(Tuple.of(id, name, io.vertx.core.buffer.Buffer.buffer(hash(key)), expiresAt.orElse(null)))
+        List<String> labels = labels(scopes);
+        return database.execute(CREATE, Tuple.of(id, name, Buffer.buffer(hash(key)), expiresAt.orElse(null),
+                labels.toArray(String[]::new)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    return new CreatedKey(id, key, name, row.getOffsetDateTime(0), row.getOffsetDateTime(1));
+                    return new CreatedKey(id, key, name, labels, row.getOffsetDateTime(0), row.getOffsetDateTime(1));
                 });
     }
 
-    Uni<List<ApiKeyView>> list(SqlConnection connection) {
-        return connection.query(LIST).execute()
-                .map(rows -> {
-                    List<ApiKeyView> keys = new ArrayList<>();
-                    for (Row row : rows) {
-                        keys.add(new ApiKeyView(row.getUUID(0), row.getString(1), row.getOffsetDateTime(2),
-                                row.getOffsetDateTime(3), row.getOffsetDateTime(4), row.getOffsetDateTime(5)));
-                    }
-                    return keys;
-                });
+    Uni<List<ApiKeyView>> list() {
+        return database.execute(LIST).map(rows -> {
+            List<ApiKeyView> keys = new ArrayList<>();
+            for (Row row : rows) {
+                keys.add(new ApiKeyView(row.getUUID(0), row.getString(1), labels(scopes(row.getArrayOfStrings(2))),
+                        row.getOffsetDateTime(3), row.getOffsetDateTime(4), row.getOffsetDateTime(5),
+                        row.getOffsetDateTime(6)));
+            }
+            return keys;
+        });
     }
 
-    /** Revokes a key; false if there is no such key. Revoking twice keeps the first revocation time. */
-    Uni<Boolean> revoke(SqlConnection connection, UUID id) {
-        return connection.preparedQuery(REVOKE).execute(Tuple.of(id)).map(rows -> rows.rowCount() == 1);
+    /** Revokes a key and returns its name; empty if there is no such key. Revoking twice keeps the first time. */
+    Uni<Optional<String>> revoke(UUID id) {
+        return database.execute(REVOKE, Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.<String>empty()
+                : Optional.of(rows.iterator().next().getString(0)));
     }
 
     static byte[] hash(String key) {
@@ -112,5 +114,19 @@ public class ApiKeys {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    }
+
+    /** Scopes in their declared order: read, operate, keys. */
+    private static List<String> labels(Set<Scope> scopes) {
+        return scopes.stream().sorted().map(Scope::label).toList();
+    }
+
+    /** The scopes a row holds; a label this release does not know grants nothing. */
+    private static Set<Scope> scopes(String[] labels) {
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String label : labels) {
+            Scope.of(label).ifPresent(scopes::add);
+        }
+        return scopes;
     }
 }

@@ -4,52 +4,63 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Counts failed authentications per client over one-minute windows, so that guessing keys is slowed and then
- * stopped. Bounded: the least recently seen clients are forgotten first.
+ * Counts failed authentications over one-minute windows, per client and in total, so that guessing keys is slowed
+ * and then answered with 429; a request whose key is valid is never counted here, nor refused. Bounded: the least
+ * recently seen clients are forgotten first.
  */
 final class AuthFailures {
 
     private static final long WINDOW_NANOS = 60_000_000_000L;
     private static final int MAX_CLIENTS = 10_000;
 
+    /** A client's (or everyone's) failures in the window that started at {@code startNanos}. */
     private record Window(long startNanos, int failures) {
+        Window plusOne(long now) {
+            return now - startNanos >= WINDOW_NANOS ? new Window(now, 1) : new Window(startNanos, failures + 1);
+        }
+
+        long secondsLeft(long now) {
+            return Math.max(1, (startNanos + WINDOW_NANOS - now + 999_999_999L) / 1_000_000_000L);
+        }
     }
 
-    private final int perMinute;
+    /**
+     * One failure, as counted.
+     *
+     * @param failures the client's failures this minute, this one included
+     * @param limitedForSeconds how long the client's failing attempts are answered with 429; 0 while within limits
+     */
+    record Failure(int failures, long limitedForSeconds) {
+    }
+
+    private final int perClient;
+    private final int total;
     private final Map<String, Window> clients = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
             return size() > MAX_CLIENTS;
         }
     };
+    private Window everyone = new Window(System.nanoTime() - WINDOW_NANOS, 0);
 
-    AuthFailures(int perMinute) {
-        this.perMinute = perMinute;
+    AuthFailures(int perClient, int total) {
+        this.perClient = perClient;
+        this.total = total;
     }
 
-    /** Whether the client has used up its failures for this minute; if so, seconds until it may try again. */
-    synchronized long blockedForSeconds(String client) {
-        Window window = current(client);
-        if (window == null || window.failures < perMinute) {
-            return 0;
+    synchronized Failure record(String client) {
+        long now = System.nanoTime();
+        Window before = clients.get(client);
+        Window mine = before == null ? new Window(now, 1) : before.plusOne(now);
+        clients.put(client, mine);
+        everyone = everyone.plusOne(now);
+        long limited = 0;
+        if (mine.failures() > perClient) {
+            limited = mine.secondsLeft(now);
         }
-        return Math.max(1, (window.startNanos + WINDOW_NANOS - System.nanoTime()) / 1_000_000_000L);
-    }
-
-    /** Records a failure; returns how many the client has made this minute. */
-    synchronized int record(String client) {
-        Window window = current(client);
-        Window next = window == null ? new Window(System.nanoTime(), 1) : new Window(window.startNanos, window.failures + 1);
-        clients.put(client, next);
-        return next.failures;
-    }
-
-    private Window current(String client) {
-        Window window = clients.get(client);
-        if (window != null && System.nanoTime() - window.startNanos >= WINDOW_NANOS) {
-            clients.remove(client);
-            return null;
+        if (everyone.failures() > total) {
+            limited = Math.max(limited, everyone.secondsLeft(now));
         }
-        return window;
+        return new Failure(mine.failures(), limited);
     }
 }

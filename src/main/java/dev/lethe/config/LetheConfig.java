@@ -191,10 +191,20 @@ public interface LetheConfig {
          */
         Optional<@Size(min = 32, max = 256, message = "must be 32 to 256 random characters") String> bootstrapKey();
 
-        /** Failed authentications one client may make per minute; beyond that it gets 429 until the minute ends. */
+        /**
+         * Failed authentications one client may make per minute; beyond that its failing attempts get 429 until the
+         * minute ends. A valid key always gets through.
+         */
         @WithDefault("10")
         @Min(1)
+        @Max(10_000)
         int failuresPerMinute();
+
+        /** Failed authentications from all clients together per minute; beyond that every failing attempt gets 429. */
+        @WithDefault("100")
+        @Min(1)
+        @Max(1_000_000)
+        int totalFailuresPerMinute();
 
         /** How often each instance reads which targets are paused (the delete statements check it themselves). */
         @WithDefault("2s")

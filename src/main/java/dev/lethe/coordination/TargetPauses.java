@@ -18,7 +18,6 @@ import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
 import io.quarkus.scheduler.Scheduler;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -82,13 +81,14 @@ public class TargetPauses {
                 });
     }
 
-    /** Records a pause or resume in the caller's transaction. */
-    public Uni<Void> set(SqlConnection connection, String target, boolean pause, String by) {
-        return connection.preparedQuery(SET).execute(Tuple.of(target, pause, by)).replaceWithVoid();
+    /** Records a pause or resume, and applies it to this instance at once. */
+    public Uni<Void> set(String target, boolean pause, String by) {
+        return database.execute(SET, Tuple.of(target, pause, by)).invoke(done -> applied(target, pause))
+                .replaceWithVoid();
     }
 
     /** Applies a committed change to this instance at once, without waiting for the next refresh. */
-    public void applied(String target, boolean pause) {
+    private void applied(String target, boolean pause) {
         Set<String> next = new HashSet<>(paused);
         if (pause) {
             next.add(target);
@@ -98,8 +98,8 @@ public class TargetPauses {
         paused = Set.copyOf(next);
     }
 
-    public Uni<Map<String, State>> states(SqlConnection connection) {
-        return connection.query(STATES).execute()
+    public Uni<Map<String, State>> states() {
+        return database.execute(STATES)
                 .map(rows -> {
                     Map<String, State> states = new HashMap<>();
                     for (Row row : rows) {

@@ -82,6 +82,7 @@ final class Accounting {
             metrics.events(EventOutcome.ABSENT, absent);
             metrics.events(EventOutcome.NOT_DUE, notDue);
             metrics.events(EventOutcome.DROPPED, dropped);
+            metrics.events(EventOutcome.LEFT_TO_SWEEP, report.leftToSweep());
         }
     }
 }

@@ -63,15 +63,16 @@ public class BatchDeleter implements BatchSender {
         }))
                 .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.DELETE);
+                    metrics.databaseError(target.name(), Operation.DELETE, failure);
                     failures.log("Deleting %d %s rows failed (%s); the sweep will delete them",
                             ids.length, target.name(), Failures.describe(failure));
-                    return BatchReport.failed(ids.length);
+                    return BatchReport.failed(ids.length, DatabaseFailures.IS_TIMEOUT.test(failure));
                 });
     }
 
     private Uni<BatchReport> accountFor(Target target, Source source, Object[] ids, RowSet<Row> rows,
             long startedNanos) {
+        metrics.databaseAnswered(target.name(), Operation.DELETE);
         DeletionMeters meters = metrics.deletion(target.name(), source);
         meters.deleted(rows.size());
         if (rows.size() == ids.length) {
@@ -95,10 +96,12 @@ public class BatchDeleter implements BatchSender {
         return retrying(database.execute(target.sql().inspectByIds(), Tuple.of((Object) rest)))
                 .map(found -> classify(target, deleted, rest, found, horizonSeconds, secondsSinceDelete))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.INSPECT);
+                    metrics.databaseError(target.name(), Operation.INSPECT, failure);
                     failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
                             rest.length, target.name(), Failures.describe(failure));
-                    return new BatchReport(deleted, 0, 0, List.of(), List.of(), rest.length);
+                    boolean timedOut = DatabaseFailures.IS_TIMEOUT.test(failure);
+                    return new BatchReport(deleted, 0, 0, List.of(), List.of(), timedOut ? 0 : rest.length,
+                            timedOut ? rest.length : 0);
                 });
     }
 

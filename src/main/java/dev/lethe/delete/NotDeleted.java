@@ -51,6 +51,6 @@ final class NotDeleted {
                 skipped.add(id);
             }
         }
-        return new BatchReport(deleted, absent, notDue, retries, skipped, 0);
+        return new BatchReport(deleted, absent, notDue, retries, skipped, 0, 0);
     }
 }

@@ -16,6 +16,11 @@ public enum EventOutcome {
     IGNORED,
     /** Lethe could not act on it (full buffer, database unreachable, target paused); the sweep deletes the row. */
     DROPPED,
+    /**
+     * Its statement ran out of time on the server (a slow guard, a table the application holds locked): the sweep
+     * deletes the row, and a target where that keeps happening shows in lethe_target_failing_seconds.
+     */
+    LEFT_TO_SWEEP,
     /** Another replica owns the target and acts on the event (every replica receives every event). */
     DELEGATED;
 

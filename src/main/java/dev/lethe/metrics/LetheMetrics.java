@@ -3,6 +3,7 @@ package dev.lethe.metrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -11,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.sql.OutboxKind;
 import dev.lethe.sql.Source;
+import dev.lethe.support.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,7 +41,9 @@ public class LetheMetrics {
     public static final String BACKLOG_ROWS = "lethe.backlog.rows";
     public static final String BACKLOG_OLDEST = "lethe.backlog.oldest";
     public static final String TARGET_PAUSED = "lethe.target.paused";
+    public static final String TARGET_FAILING = "lethe.target.failing";
     public static final String ADMIN_AUTH_FAILURES = "lethe.admin.auth.failures";
+    public static final String ADMIN_ACTIONS = "lethe.admin.actions";
     public static final String OUTBOX_ROWS = "lethe.outbox.rows";
     public static final String OUTBOX_OLDEST = "lethe.outbox.oldest";
     public static final String BLOBS_DELETED = "lethe.blobs.deleted";
@@ -54,6 +58,7 @@ public class LetheMetrics {
     public static final String TAG_OPERATION = "operation";
     public static final String TAG_RESULT = "result";
     public static final String TAG_KIND = "kind";
+    public static final String TAG_ACTION = "action";
 
     /** Bucket bounds of the lag histogram: from "at once" to "an hour late". */
     private static final Duration[] LAG_BUCKETS = {
@@ -68,6 +73,7 @@ public class LetheMetrics {
     private final Map<EventOutcome, Counter> events = new EnumMap<>(EventOutcome.class);
     private final Map<String, DeletionMeters> deletions = new ConcurrentHashMap<>();
     private final Map<String, Counter> databaseErrors = new ConcurrentHashMap<>();
+    private final TargetFailures failures = new TargetFailures();
 
     public LetheMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -79,6 +85,11 @@ public class LetheMetrics {
         }
         for (AuthFailure result : AuthFailure.values()) {
             adminAuthFailures(result);
+        }
+        for (AdminAction action : AdminAction.values()) {
+            for (AdminAction.Result result : AdminAction.Result.values()) {
+                adminActions(action, result);
+            }
         }
     }
 
@@ -237,6 +248,13 @@ public class LetheMetrics {
             sweepRunCounter(target, result);
         }
         sweepBatches(target);
+        Gauge.builder(TARGET_FAILING, () -> failures.failingSeconds(target))
+                .description("How long the target's statements of one kind (delete, sweep, backlog count,"
+                        + " look-ahead) have kept failing; 0 while the latest of each succeeded")
+                .baseUnit("seconds")
+                .tag(TAG_TARGET, target)
+                .strongReference(true)
+                .register(registry);
     }
 
     /** Rows this instance deleted for a target from one source since it started. */
@@ -304,9 +322,37 @@ public class LetheMetrics {
                 .register(registry);
     }
 
-    /** Counts a failed statement. */
-    public void databaseError(String target, Operation operation) {
+    /** Counts an admin call that deleted, paused, resumed or changed keys, or tried to. */
+    public void adminAction(AdminAction action, AdminAction.Result result) {
+        adminActions(action, result).increment();
+    }
+
+    private Counter adminActions(AdminAction action, AdminAction.Result result) {
+        return Counter.builder(ADMIN_ACTIONS)
+                .description("Admin calls that delete, pause, resume or change keys, by action and result")
+                .tags(TAG_ACTION, action.label(), TAG_RESULT, result.label())
+                .register(registry);
+    }
+
+    /** Counts a failed statement, and starts or continues the target's streak of such failures. */
+    public void databaseError(String target, Operation operation, Throwable failure) {
         databaseErrorCounter(target, operation).increment();
+        failures.failed(target, operation, Failures.describe(failure));
+    }
+
+    /** A statement of the target succeeded: a streak of failures of its kind is over. */
+    public void databaseAnswered(String target, Operation operation) {
+        failures.succeeded(target, operation);
+    }
+
+    /** Seconds the target's statements of one kind have kept failing; 0 when none is failing now. */
+    public double failingSeconds(String target) {
+        return failures.failingSeconds(target);
+    }
+
+    /** The failure behind the target's longest ongoing streak, with what failed. */
+    public Optional<String> lastError(String target) {
+        return failures.lastError(target);
     }
 
     private Counter databaseErrorCounter(String target, Operation operation) {

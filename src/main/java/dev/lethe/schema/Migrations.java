@@ -28,7 +28,7 @@ public class Migrations {
 
     /** The scripts, in order; each records its own version in lethe.schema_version. */
     static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql", "db/lethe/V2__outbox.sql",
-            "db/lethe/V3__coordination.sql");
+            "db/lethe/V3__coordination.sql", "db/lethe/V4__key_scopes.sql");
     private static final String EXISTS = LetheSchema.sql("SELECT to_regclass('{schema_version}') IS NOT NULL");
     private static final String VERSION = LetheSchema.sql("SELECT COALESCE(max(version), 0) FROM {schema_version}");
     /** The advisory lock taken while upgrading: "LETH" and -1, in a key space no application uses. */

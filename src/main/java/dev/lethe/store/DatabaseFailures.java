@@ -36,6 +36,10 @@ public final class DatabaseFailures {
         return true;
     };
 
+    /** PostgreSQL answered that the statement ran out of time (statement_timeout, or a cancel at the deadline). */
+    public static final Predicate<Throwable> IS_TIMEOUT = failure -> failure instanceof PgException pg
+            && "57014".equals(pg.getSqlState());
+
     private DatabaseFailures() {
     }
 

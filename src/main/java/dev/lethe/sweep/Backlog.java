@@ -19,7 +19,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Measures each target's backlog (rows expired, allowed by the guard, and still present) through the expiry index,
  * capped so that counting a huge backlog stays cheap, and published as two gauges: how many rows, and how long
- * ago the oldest of them expired.
+ * ago the oldest of them expired. A count that fails leaves the gauges without a value, never at their last one or
+ * at zero, since rows may well be due: a target whose counts keep failing shows in lethe_target_failing_seconds.
  */
 public class Backlog {
 
@@ -54,10 +55,13 @@ public class Backlog {
                     Row row = rows.iterator().next();
                     Measure measure = new Measure(row.getLong(0), row.getDouble(1));
                     last.put(target.name(), measure);
+                    metrics.databaseAnswered(target.name(), Operation.BACKLOG);
                     return measure;
                 })
                 .onFailure().recoverWithUni(failure -> {
-                    metrics.databaseError(target.name(), Operation.BACKLOG);
+                    // Unknown is not zero: the gauges show no value until a count succeeds again.
+                    last.remove(target.name());
+                    metrics.databaseError(target.name(), Operation.BACKLOG, failure);
                     failures.log("Measuring the %s backlog failed (%s)", target.name(),
                             Failures.describe(failure));
                     return Uni.createFrom().nullItem();

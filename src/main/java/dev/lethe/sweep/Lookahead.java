@@ -95,8 +95,9 @@ public class Lookahead {
                             : Tuple.of(window.toMillis(), limit, before.until(), before.oldestRunning());
                     return read(target, parameters, now);
                 })
+                .invoke(read -> metrics.databaseAnswered(target.name(), Operation.LOOKAHEAD))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.LOOKAHEAD);
+                    metrics.databaseError(target.name(), Operation.LOOKAHEAD, failure);
                     failures.log("Reading the %s rows falling due soon failed (%s)", target.name(),
                             Failures.describe(failure));
                     return 0;

@@ -115,7 +115,7 @@ public class Sweeper {
                 .map(done -> run.result(target.name(),
                         run.outOfTime ? SweepOutcome.BUDGET : SweepOutcome.COMPLETE))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.SWEEP);
+                    metrics.databaseError(target.name(), Operation.SWEEP, failure);
                     failures.log("Sweeping %s failed after deleting %d rows (%s); the next run tries again",
                             target.name(), run.deleted(), Failures.describe(failure));
                     return run.result(target.name(), SweepOutcome.FAILED);
@@ -246,6 +246,7 @@ public class Sweeper {
     private Uni<Integer> batch(Target target, String statement, Tuple parameters, Run run, long[] tookNanos) {
         Uni<Integer> deleted = DatabaseFailures.retryTransient(Uni.createFrom().deferred(
                 () -> database.measured(statement, parameters)), retryBackoff, retries).map(executed -> {
+            metrics.databaseAnswered(target.name(), Operation.SWEEP);
             RowSet<Row> rows = executed.rows();
             long nanos = executed.work().toNanos();
             DeletionMeters meters = metrics.deletion(target.name(), Source.SWEEP);

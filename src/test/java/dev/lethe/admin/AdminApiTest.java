@@ -87,7 +87,7 @@ class AdminApiTest {
 
     @Test
     void bootstrapKeyCreatesKeysWhichAreShownOnlyOnce() {
-        Response created = as(BOOTSTRAP).body("{\"name\": \"ci\"}").post("/admin/api-keys");
+        Response created = as(BOOTSTRAP).body("{\"name\": \"ci\", \"scopes\": [\"read\"]}").post("/admin/api-keys");
         created.then().statusCode(201).header("Cache-Control", "no-store");
         String key = created.jsonPath().getString("key");
         String id = created.jsonPath().getString("id");
@@ -101,8 +101,80 @@ class AdminApiTest {
 
     @Test
     void bootstrapKeyMayOnlyManageKeys() {
-        as(BOOTSTRAP).get("/admin/targets").then().statusCode(401);
-        as(BOOTSTRAP).post("/admin/sweep").then().statusCode(401);
+        as(BOOTSTRAP).get("/admin/targets").then().statusCode(403).body("error", equalTo("forbidden"))
+                .body("detail", equalTo("the bootstrap key may only manage keys: create a key with the read scope"));
+        as(BOOTSTRAP).post("/admin/sweep").then().statusCode(403);
+    }
+
+    @Test
+    void eachScopeAllowsItsOwnCallsOnly() {
+        String reader = newKey("dashboard", "read");
+        String operator = newKey("on-call", "operate");
+        String keeper = newKey("key-keeper", "keys");
+
+        as(reader).get("/admin/targets").then().statusCode(200);
+        as(reader).post("/admin/sweep?target=message").then().statusCode(403)
+                .body("detail", equalTo("this key lacks the operate scope"));
+        as(reader).post("/admin/targets/message/pause").then().statusCode(403);
+        as(reader).get("/admin/api-keys").then().statusCode(403);
+
+        as(operator).post("/admin/sweep?target=message&dryRun=true").then().statusCode(200);
+        as(operator).post("/admin/targets/message/resume").then().statusCode(200);
+        as(operator).get("/admin/targets").then().statusCode(403);
+        as(operator).body("{\"name\": \"more\", \"scopes\": [\"operate\"]}").post("/admin/api-keys")
+                .then().statusCode(403);
+
+        as(keeper).get("/admin/api-keys").then().statusCode(200)
+                .body("find { it.name == 'dashboard' }.scopes", equalTo(List.of("read")));
+        as(keeper).get("/admin/targets").then().statusCode(403);
+        assertThat(Prometheus.scrape().value("lethe_admin_actions_total", "action", "pause", "result", "forbidden"))
+                .as("a refused pause is counted").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void aNewKeyNamesItsScopesAndNothingElse() {
+        as(BOOTSTRAP).body("{\"name\": \"x\"}").post("/admin/api-keys").then().statusCode(400)
+                .body("detail", equalTo("scopes is required: a list of one or more of read, operate, keys"));
+        as(BOOTSTRAP).body("{\"name\": \"x\", \"scopes\": []}").post("/admin/api-keys").then().statusCode(400);
+        as(BOOTSTRAP).body("{\"name\": \"x\", \"scopes\": [\"admin\"]}").post("/admin/api-keys").then()
+                .statusCode(400).body("detail", equalTo("unknown scope \"admin\": the scopes are read, operate and keys"));
+        as(BOOTSTRAP).body("{\"name\": \"x\", \"scopes\": [\"READ\"]}").post("/admin/api-keys").then()
+                .statusCode(400);
+        as(BOOTSTRAP).body("{\"name\": \"x\", \"scopes\": [\"read\"], \"role\": \"admin\"}")
+                .post("/admin/api-keys").then().statusCode(400).body("error", equalTo("bad_request"));
+        assertThat(sql.count("SELECT count(*) FROM lethe.api_keys WHERE name = 'x'")).as("none was made").isZero();
+    }
+
+    @Test
+    void anUnclearParameterOnACallThatDeletesIsRefusedAndDeletesNothing() {
+        String key = newKey("careful", "operate");
+        rows.messages(7, "(now() AT TIME ZONE 'UTC') - interval '10 minutes'");
+        long before = sql.count("SELECT count(*) FROM \"Message\"");
+
+        for (String query : List.of("dryRun=1", "dryRun=TRUE", "dryRun=yes", "dryRun=", "dryRun=true&dryRun=false",
+                "dryrun=true", "target=", "target=message&force=true", "target=message&target=reset")) {
+            as(key).post("/admin/sweep?" + query).then().statusCode(400).body("error", equalTo("bad_request"));
+        }
+        as(key).post("/admin/targets/message/pause?now=true").then().statusCode(400);
+        assertThat(sql.count("SELECT count(*) FROM \"Message\"")).as("nothing deleted").isEqualTo(before);
+        assertThat(Prometheus.scrape().value("lethe_target_paused", "target", "message")).isZero();
+
+        as(key).post("/admin/sweep?target=message&dryRun=false").then().statusCode(200);
+        assertThat(Prometheus.scrape().value("lethe_admin_actions_total", "action", "sweep", "result", "ok"))
+                .as("the sweep is counted").isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void everyErrorIsJson() {
+        String key = newKey("json", "read", "operate");
+        as(key).get("/admin/nowhere").then().statusCode(404).contentType("application/json")
+                .body("error", equalTo("not_found"));
+        as(key).delete("/admin/targets").then().statusCode(405).contentType("application/json")
+                .body("error", equalTo("method_not_allowed"));
+        as(key).post("/admin/targets/nosuch/pause").then().statusCode(404).contentType("application/json")
+                .body("detail", equalTo("no such target: nosuch"));
+        as(BOOTSTRAP).body("not json").post("/admin/api-keys").then().statusCode(400)
+                .contentType("application/json");
     }
 
     @Test
@@ -123,7 +195,8 @@ class AdminApiTest {
         for (RequestSpecification caller : callers) {
             caller.get("/admin/targets").then().statusCode(401)
                     .header("WWW-Authenticate", "Bearer realm=\"lethe\"")
-                    .body(equalTo("{\"error\":\"unauthorized\"}"));
+                    .body(equalTo("{\"error\":\"unauthorized\",\"detail\":\"a valid key is required:"
+                            + " Authorization: Bearer <key>\"}"));
         }
         given().body("not json").post("/admin/api-keys").then().statusCode(401);
         given().get("/q/health/ready").then().statusCode(200);
@@ -131,7 +204,7 @@ class AdminApiTest {
     }
 
     @Test
-    void lastUseIsRecordedWithCommittedActionsOnly() {
+    void lastUseIsRecordedWhenTheKeyIsAcceptedAndNeverMovesBack() {
         String key = newKey("operator");
         assertThat(lastUsed("operator")).as("never used").isNull();
 
@@ -140,10 +213,11 @@ class AdminApiTest {
         assertThat(afterRead).isNotNull();
 
         as(key).post("/admin/targets/nosuchtarget/pause").then().statusCode(404);
-        assertThat(lastUsed("operator")).as("a failed action leaves it unchanged").isEqualTo(afterRead);
+        OffsetDateTime afterRefusal = lastUsed("operator");
+        assertThat(afterRefusal).as("authorized, then refused: the key was used").isAfter(afterRead);
 
-        as(key).post("/admin/targets/message/resume").then().statusCode(200);
-        assertThat(lastUsed("operator")).as("a committed action moves it forward").isAfter(afterRead);
+        given().header("Authorization", "Bearer lethe_wrong").get("/admin/targets").then().statusCode(401);
+        assertThat(lastUsed("operator")).as("another key's failure leaves it").isEqualTo(afterRefusal);
     }
 
     @Test
@@ -226,7 +300,7 @@ class AdminApiTest {
                 .getList("$", Map.class).stream().filter(t -> "message".equals(t.get("name"))).findFirst()
                 .orElseThrow();
         assertThat(status).containsEntry("paused", true).containsKey("pausedAt");
-        assertThat(status.get("pausedBy").toString()).startsWith("key:");
+        assertThat(status.get("pausedBy").toString()).startsWith("key ").endsWith("(incident)");
 
         as(key).post("/admin/targets/message/resume").then().statusCode(200).body("paused", equalTo(false));
         await().atMost(Duration.ofSeconds(10)).until(() ->
@@ -247,13 +321,15 @@ class AdminApiTest {
 
     @Test
     void newKeysTakeAnExpiryInTheFutureOnly() {
-        as(BOOTSTRAP).body("{\"name\": \"x\", \"expiresAt\": \"2020-01-01T00:00:00Z\"}").post("/admin/api-keys")
+        String read = ", \"scopes\": [\"read\"]";
+        as(BOOTSTRAP).body("{\"name\": \"x\", \"expiresAt\": \"2020-01-01T00:00:00Z\"" + read + "}")
+                .post("/admin/api-keys").then().statusCode(400);
+        as(BOOTSTRAP).body("{\"name\": \"x\", \"expiresAt\": \"tomorrow\"" + read + "}").post("/admin/api-keys")
                 .then().statusCode(400);
-        as(BOOTSTRAP).body("{\"name\": \"x\", \"expiresAt\": \"tomorrow\"}").post("/admin/api-keys")
-                .then().statusCode(400);
-        as(BOOTSTRAP).body("{\"expiresAt\": \"2099-01-01T00:00:00Z\"}").post("/admin/api-keys").then().statusCode(400);
-        as(BOOTSTRAP).body("{\"name\": \"later\", \"expiresAt\": \"2099-01-01T00:00:00Z\"}").post("/admin/api-keys")
-                .then().statusCode(201).body("expiresAt", equalTo("2099-01-01T00:00:00Z"));
+        as(BOOTSTRAP).body("{\"expiresAt\": \"2099-01-01T00:00:00Z\"" + read + "}").post("/admin/api-keys").then()
+                .statusCode(400);
+        as(BOOTSTRAP).body("{\"name\": \"later\", \"expiresAt\": \"2099-01-01T00:00:00Z\"" + read + "}")
+                .post("/admin/api-keys").then().statusCode(201).body("expiresAt", equalTo("2099-01-01T00:00:00Z"));
         as(BOOTSTRAP).delete("/admin/api-keys/" + UUID.randomUUID()).then().statusCode(404);
         as(BOOTSTRAP).delete("/admin/api-keys/not-a-uuid").then().statusCode(404);
     }
@@ -262,9 +338,11 @@ class AdminApiTest {
         return given().header("Authorization", "Bearer " + key).contentType("application/json");
     }
 
-    private String newKey(String name) {
-        return as(BOOTSTRAP).body("{\"name\": \"" + name + "\"}").post("/admin/api-keys").then().statusCode(201)
-                .extract().jsonPath().getString("key");
+    /** A key with the scopes named, or with read and operate. */
+    private String newKey(String name, String... scopes) {
+        List<String> granted = scopes.length == 0 ? List.of("read", "operate") : List.of(scopes);
+        return as(BOOTSTRAP).body("{\"name\": \"" + name + "\", \"scopes\": [\"" + String.join("\", \"", granted)
+                + "\"]}").post("/admin/api-keys").then().statusCode(201).extract().jsonPath().getString("key");
     }
 
     private String idOf(String name) {

@@ -22,12 +22,13 @@ class AdminRateLimitTest {
             return Map.of(
                     "lethe.admin.bootstrap-key", AdminApiTest.BOOTSTRAP,
                     "lethe.admin.failures-per-minute", "3",
+                    "lethe.admin.total-failures-per-minute", "5",
                     "lethe.targets.message.table", "Message");
         }
     }
 
     @Test
-    void aClientThatKeepsGuessingIsSlowedThenStopped() {
+    void guessingIsSlowedThenStoppedWhileAValidKeyAlwaysGetsThrough() {
         long[] millis = new long[3];
         for (int attempt = 0; attempt < 3; attempt++) {
             long start = System.nanoTime();
@@ -37,10 +38,18 @@ class AdminRateLimitTest {
         }
         assertThat(millis[2]).as("each failure answers later than the one before").isGreaterThanOrEqualTo(300);
 
-        String retryAfter = given().header("Authorization", "Bearer " + AdminApiTest.BOOTSTRAP).get("/admin/api-keys")
+        String retryAfter = given().header("Authorization", "Bearer lethe_guess3").get("/admin/targets")
                 .then().statusCode(429).extract().header("Retry-After");
-        assertThat(Integer.parseInt(retryAfter)).as("even a valid key waits out the minute").isPositive();
+        assertThat(Integer.parseInt(retryAfter)).as("the guesser waits out the minute").isPositive();
+        // A valid key from the same address.
+        given().header("Authorization", "Bearer " + AdminApiTest.BOOTSTRAP).get("/admin/api-keys")
+                .then().statusCode(200);
+        given().header("Authorization", "Bearer lethe_guess4").get("/admin/targets").then().statusCode(429);
+        // A valid key, while everyone together is beyond the total.
+        given().header("Authorization", "Bearer " + AdminApiTest.BOOTSTRAP).get("/admin/api-keys")
+                .then().statusCode(200);
+
         assertThat(Prometheus.scrape().value("lethe_admin_auth_failures_total", "result", "rejected")).isEqualTo(3);
-        assertThat(Prometheus.scrape().value("lethe_admin_auth_failures_total", "result", "limited")).isEqualTo(1);
+        assertThat(Prometheus.scrape().value("lethe_admin_auth_failures_total", "result", "limited")).isEqualTo(2);
     }
 }
