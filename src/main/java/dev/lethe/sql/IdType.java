@@ -1,6 +1,5 @@
 package dev.lethe.sql;
 
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -97,15 +96,6 @@ public enum IdType {
         return columnTypes.contains(typname);
     }
 
-    public static Optional<IdType> fromConfig(String value) {
-        for (IdType type : values()) {
-            if (type.configName.equals(value.trim().toLowerCase(Locale.ROOT))) {
-                return Optional.of(type);
-            }
-        }
-        return Optional.empty();
-    }
-
     public static Optional<IdType> forColumnType(String typname) {
         for (IdType type : values()) {
             if (type.matchesColumnType(typname)) {
@@ -127,7 +117,7 @@ public enum IdType {
             if (i == 8 || i == 13 || i == 18 || i == 23) {
                 continue;
             }
-            int nibble = Character.digit(text.charAt(i), 16);
+            int nibble = hexDigit(text.charAt(i));
             if (nibble < 0) {
                 return null;
             }
@@ -139,6 +129,23 @@ public enum IdType {
             digits++;
         }
         return new java.util.UUID(high, low);
+    }
+
+    /**
+     * An ASCII hex digit's value, -1 for anything else: Character.digit also reads full-width and Arabic-Indic digits,
+     * and such a key would match the row of its ASCII twin.
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
     }
 
     static Long parseLong(String text) {

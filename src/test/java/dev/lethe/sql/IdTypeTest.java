@@ -27,7 +27,18 @@ class IdTypeTest {
         assertThat(IdType.forColumnType("varchar")).contains(IdType.TEXT);
         assertThat(IdType.forColumnType("uuid")).contains(IdType.UUID);
         assertThat(IdType.forColumnType("numeric")).isEmpty();
-        assertThat(IdType.fromConfig(" BIGINT ")).contains(IdType.BIGINT);
-        assertThat(IdType.fromConfig("guid")).isEmpty();
+    }
+
+    @Test
+    void idsAreAsciiDigitsAndHexLettersOnly() {
+        UUID id = UUID.fromString("12345678-9abc-def0-1234-56789abcdef0");
+        assertThat(IdType.UUID.parse("12345678-9ABC-DEF0-1234-56789ABCDEF0")).isEqualTo(id);
+        // Full-width and Arabic-Indic digits are digits to Character.digit, and would match the ASCII row.
+        assertThat(IdType.UUID.parse("\uFF11" + "2345678-9abc-def0-1234-56789abcdef0")).isNull();
+        assertThat(IdType.UUID.parse("\u0661" + "2345678-9abc-def0-1234-56789abcdef0")).isNull();
+        assertThat(IdType.UUID.parse("12345678-9abc-def0-1234-56789abcdef\uFF10")).isNull();
+        assertThat(IdType.BIGINT.parse("\u0661\u0662")).isNull();
+        assertThat(IdType.BIGINT.parse("\uFF17")).isNull();
+        assertThat(IdType.BIGINT.parse("12")).isEqualTo(12L);
     }
 }
