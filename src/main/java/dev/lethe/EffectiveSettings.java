@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.config.MemoryBudget;
 import dev.lethe.sql.Target;
 import dev.lethe.support.Urls;
 
@@ -38,6 +39,8 @@ public final class EffectiveSettings {
                 + sweep.statementTarget().toMillis() + " ms, pause factor " + sweep.pauseFactor()
                 + ", look-ahead " + sweep.lookahead().toMillis() + " ms"
                 + "; statement timeout " + config.database().statementTimeout().toMillis() + " ms"
+                + "; buffers at most " + MemoryBudget.of(config).total() / (1L << 20) + " MiB of a "
+                + Runtime.getRuntime().maxMemory() / (1L << 20) + " MiB heap"
                 + config.blobs().bucket().map(bucket -> "; files deleted from bucket " + bucket).orElse("")
                 + config.events().stream().map(stream -> "; deletions announced on stream " + stream).orElse("");
     }

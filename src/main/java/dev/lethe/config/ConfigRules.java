@@ -97,6 +97,7 @@ public final class ConfigRules {
             problems.add("needs lethe.max-key-length (" + config.maxKeyLength() + ") to be longer than the key prefix '"
                     + config.keyPrefix() + "' and a target");
         }
+        MemoryBudget.of(config).problem(Runtime.getRuntime().maxMemory()).ifPresent(problems::add);
         return problems;
     }
 
@@ -172,6 +173,12 @@ public final class ConfigRules {
                     + " that quarkus.redis.hosts selects: expiries of that database would go unheard. Drop"
                     + " lethe.redis.database, or make the two agree");
         }
+        for (String secret : SECRETS) {
+            if (quarkus.getOptionalValue(secret, String.class).filter(ConfigRules::isExampleValue).isPresent()) {
+                problems.add(secret + " still holds an example value (change-me...): set the real secret, for"
+                        + " example in the Secret lethe-credentials (README, Deploy)");
+            }
+        }
         Optional<Duration> callTimeout = quarkus.getOptionalValue("quarkus.s3.api-call-timeout", Duration.class);
         if (config.blobs().bucket().isPresent() && callTimeout.isPresent()
                 && callTimeout.get().compareTo(config.outbox().lease()) >= 0) {
@@ -181,6 +188,17 @@ public final class ConfigRules {
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Configuration validation failed:\n\t" + String.join("\n\t", problems));
         }
+    }
+
+    /** The settings that hold secrets, or may hold one in a URL. */
+    static final List<String> SECRETS = List.of("lethe.admin.bootstrap-key", "quarkus.datasource.password",
+            "quarkus.datasource.reactive.url", "quarkus.redis.password", "quarkus.redis.hosts",
+            "quarkus.s3.aws.credentials.static-provider.access-key-id",
+            "quarkus.s3.aws.credentials.static-provider.secret-access-key");
+
+    /** A value copied from an example without replacing it: change-me, or a URL with change-me as its password. */
+    static boolean isExampleValue(String value) {
+        return value.toLowerCase(java.util.Locale.ROOT).contains("change-me");
     }
 
     /** The database a postgresql:// URL names: the path after its host, without the parameters. */

@@ -34,13 +34,17 @@ public interface LetheConfig {
     /** First segment of every key Lethe acts on: {@code <key-prefix>:<target>:<id>}. */
     @WithDefault("lethe")
     @NotBlank
+    @Size(max = 64)
     @Pattern(regexp = "\\S+", message = "must not contain spaces")
     String keyPrefix();
 
-    /** Keys longer than this (in bytes) are counted as invalid without being parsed. */
-    @WithDefault("512")
+    /**
+     * Keys longer than this (in bytes) are counted as invalid without being parsed. It also bounds the memory a
+     * queued id can take (see {@link MemoryBudget}): cuid, uuid and nanoid keys are well under 100 bytes.
+     */
+    @WithDefault("256")
     @Min(16)
-    @Max(65536)
+    @Max(8192)
     int maxKeyLength();
 
     /**
@@ -119,16 +123,17 @@ public interface LetheConfig {
          * The bucket holding the files whose keys lethe.targets.*.blob-key-column and lethe.targets.*.blobs.* name.
          * Required as soon as one target has files; the S3 client itself is configured with quarkus.s3.*.
          */
-        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> bucket();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") @Size(max = 255) String> bucket();
     }
 
     interface Events {
         /** Redis Stream on which every deleted row is announced (for example lethe:deleted); none when absent. */
-        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") String> stream();
+        Optional<@Pattern(regexp = ".*\\S.*", message = "must not be blank") @Size(max = 256) String> stream();
 
         /** The stream is trimmed to about this many entries (XADD MAXLEN ~). */
         @WithDefault("1000000")
         @Min(1)
+        @Max(1_000_000_000)
         long maxLength();
     }
 
@@ -136,6 +141,7 @@ public interface LetheConfig {
         /** How often each instance looks for outbox rows to deliver after it found none. */
         @WithDefault("500ms")
         @DurationMin(millis = 10)
+        @DurationMax(minutes = 1)
         Duration every();
 
         /** Rows delivered at once: the keys of one S3 DeleteObjects request (at most 1000), or stream entries. */
@@ -150,15 +156,18 @@ public interface LetheConfig {
          */
         @WithDefault("60s")
         @DurationMin(seconds = 1)
+        @DurationMax(hours = 1)
         Duration lease();
 
         /** Wait before the first retry of a row whose delivery failed; doubles with each failure. */
         @WithDefault("1s")
         @DurationMin(millis = 1)
+        @DurationMax(hours = 1)
         Duration retryMinBackoff();
 
         @WithDefault("5m")
         @DurationMin(millis = 1)
+        @DurationMax(hours = 24)
         Duration retryMaxBackoff();
 
         /**
@@ -167,11 +176,13 @@ public interface LetheConfig {
          */
         @WithDefault("25")
         @Min(1)
+        @Max(1000)
         int maxAttempts();
 
         /** The outbox gauges count up to this many rows of each kind, so that counting stays cheap. */
         @WithDefault("1000000")
         @Min(1)
+        @Max(100_000_000)
         int countLimit();
     }
 
@@ -209,6 +220,7 @@ public interface LetheConfig {
         /** How often each instance reads which targets are paused (the delete statements check it themselves). */
         @WithDefault("2s")
         @DurationMin(millis = 100)
+        @DurationMax(minutes = 1)
         Duration pauseRefresh();
     }
 
@@ -240,16 +252,19 @@ public interface LetheConfig {
         /** How often each node is checked to still announce expired keys (CONFIG where allowed, a test key else). */
         @WithDefault("30s")
         @DurationMin(seconds = 1)
+        @DurationMax(hours = 1)
         Duration notificationsCheck();
 
         /** First delay before resubscribing after the subscription connection is lost; doubles up to the maximum. */
         @WithDefault("200ms")
         @DurationMin(millis = 1)
+        @DurationMax(minutes = 1)
         Duration reconnectMinBackoff();
 
         /** Longest delay between resubscription attempts: how soon after Redis is back the subscription is too. */
         @WithDefault("2s")
         @DurationMin(millis = 1)
+        @DurationMax(minutes = 5)
         Duration reconnectMaxBackoff();
 
         /**
@@ -259,6 +274,7 @@ public interface LetheConfig {
          */
         @WithDefault("5s")
         @DurationMin(millis = 100)
+        @DurationMax(minutes = 1)
         Duration pingInterval();
 
         /**
@@ -267,6 +283,7 @@ public interface LetheConfig {
          */
         @WithDefault("5s")
         @DurationMin(millis = 100)
+        @DurationMax(minutes = 10)
         Duration topologyRefresh();
     }
 
@@ -283,9 +300,13 @@ public interface LetheConfig {
         @DurationMax(seconds = 10)
         Duration linger();
 
-        /** Ids waiting per target and source; beyond this they are dropped, counted, and left to the sweep. */
+        /**
+         * Ids waiting for a delete statement, in all targets' queues together; beyond this they are dropped,
+         * counted, and left to the sweep.
+         */
         @WithDefault("100000")
         @Min(1)
+        @Max(10_000_000)
         int queueCapacity();
 
         /** Statements in flight per target and source. */
@@ -303,13 +324,15 @@ public interface LetheConfig {
         /** First retry delay; it doubles with each retry. */
         @WithDefault("200ms")
         @DurationMin(millis = 1)
+        @DurationMax(minutes = 1)
         Duration retryBackoff();
     }
 
     interface Deferred {
         /** Rows waiting for their due time in memory; beyond this they are dropped, counted, and left to the sweep. */
-        @WithDefault("200000")
+        @WithDefault("100000")
         @Min(1)
+        @Max(10_000_000)
         int capacity();
 
         /**
@@ -318,6 +341,7 @@ public interface LetheConfig {
          */
         @WithDefault("100000")
         @Min(0)
+        @Max(10_000_000)
         int remembered();
     }
 
@@ -343,11 +367,13 @@ public interface LetheConfig {
         /** How much longer than the statement timeout the client waits for an answer before it gives up. */
         @WithDefault("2s")
         @DurationMin(millis = 100)
+        @DurationMax(minutes = 1)
         Duration deadlineMargin();
 
         /** How long startup waits for PostgreSQL to answer before it gives up. */
         @WithDefault("60s")
         @DurationMin(millis = 0)
+        @DurationMax(hours = 1)
         Duration startupWait();
     }
 
@@ -355,6 +381,7 @@ public interface LetheConfig {
         /** How often each target is swept; ignored when {@link #cron()} is set. */
         @WithDefault("2s")
         @DurationMin(seconds = 1)
+        @DurationMax(days = 1)
         Duration every();
 
         /** A Quarkus cron expression (seconds first), instead of {@link #every()}. */
@@ -373,6 +400,7 @@ public interface LetheConfig {
          */
         @WithDefault("50ms")
         @DurationMin(millis = 1)
+        @DurationMax(seconds = 10)
         Duration statementTarget();
 
         /**
@@ -395,11 +423,12 @@ public interface LetheConfig {
         double pauseFactor();
 
         /** Rows deleted per second at most, per target and instance; unlimited when absent. */
-        Optional<@Min(1) Integer> maxRowsPerSecond();
+        Optional<@Min(1) @Max(10_000_000) Integer> maxRowsPerSecond();
 
         /** Time budget of one run; a larger backlog is left to the next run. */
         @WithDefault("60s")
         @DurationMin(millis = 100)
+        @DurationMax(hours = 1)
         Duration maxRunTime();
 
         /**
@@ -412,30 +441,33 @@ public interface LetheConfig {
         Duration lookahead();
 
         /** Rows read by one look-ahead. */
-        @WithDefault("50000")
+        @WithDefault("20000")
         @Min(1)
+        @Max(1_000_000)
         int lookaheadLimit();
 
         /** How often the backlog gauges are refreshed. */
         @WithDefault("10s")
         @DurationMin(seconds = 1)
+        @DurationMax(hours = 1)
         Duration backlogEvery();
 
         /** The backlog count stops at this many rows, so that counting a huge backlog stays cheap. */
         @WithDefault("1000000")
         @Min(1)
+        @Max(100_000_000)
         int backlogLimit();
     }
 
     /** Per-target overrides of the sweep settings. */
     interface TargetSweep {
-        Optional<@DurationMin(seconds = 1) Duration> every();
+        Optional<@DurationMin(seconds = 1) @DurationMax(days = 1) Duration> every();
 
         Optional<@WithConverter(CronExpression.Converter.class) CronExpression> cron();
 
         Optional<@Min(1) @Max(100_000) Integer> batchSize();
 
-        Optional<@Min(1) Integer> maxRowsPerSecond();
+        Optional<@Min(1) @Max(10_000_000) Integer> maxRowsPerSecond();
     }
 
     interface TargetConfig {

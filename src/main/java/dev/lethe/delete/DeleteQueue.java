@@ -12,8 +12,9 @@ import io.vertx.core.Vertx;
 /**
  * Gathers the ids of one target and source into batches: a batch leaves when it is full or when its first id has
  * waited for the linger time, and at most a few batches are in flight. Rows handed over at their due instant do not
- * wait for the linger: they leave together at once. The buffer is bounded; when it is full the offer is refused, and
- * the caller counts the id as dropped and leaves it to the sweep.
+ * wait for the linger: they leave together at once. The ids waiting in all queues together are bounded
+ * ({@link WaitingIds}); beyond that the offer is refused, and the caller counts the id as dropped and leaves it to
+ * the sweep.
  */
 final class DeleteQueue {
 
@@ -23,7 +24,7 @@ final class DeleteQueue {
     private final Vertx vertx;
     private final Accounting accounting;
     private final int batchSize;
-    private final int capacity;
+    private final WaitingIds waiting;
     private final int maxInFlight;
     private final long lingerMillis;
 
@@ -35,11 +36,12 @@ final class DeleteQueue {
     private boolean sendingSoon;
     private Runnable onIdle;
 
-    /** The queue's bounds, taken from {@code lethe.batch.*}. */
-    record Limits(int batchSize, Duration linger, int capacity, int maxInFlight) {
+    /** The queues' bounds, taken from {@code lethe.batch.*}; the waiting ids are counted for all queues together. */
+    record Limits(int batchSize, Duration linger, WaitingIds waiting, int maxInFlight) {
 
         static Limits of(LetheConfig.Batch config) {
-            return new Limits(config.size(), config.linger(), config.queueCapacity(), config.maxInFlight());
+            return new Limits(config.size(), config.linger(), new WaitingIds(config.queueCapacity()),
+                    config.maxInFlight());
         }
     }
 
@@ -50,7 +52,7 @@ final class DeleteQueue {
         this.vertx = vertx;
         this.accounting = accounting;
         this.batchSize = limits.batchSize();
-        this.capacity = limits.capacity();
+        this.waiting = limits.waiting();
         this.maxInFlight = limits.maxInFlight();
         this.lingerMillis = Math.max(1, limits.linger().toMillis());
     }
@@ -73,7 +75,7 @@ final class DeleteQueue {
         boolean full;
         boolean sendSoon = false;
         synchronized (this) {
-            if (ids.size() >= capacity) {
+            if (!waiting.take()) {
                 return false;
             }
             ids.add(id);
@@ -140,6 +142,7 @@ final class DeleteQueue {
                 for (int i = 0; i < size; i++) {
                     batch[i] = ids.poll();
                 }
+                waiting.release(size);
                 inFlight++;
                 inFlightIds += size;
                 if (ids.isEmpty()) {

@@ -174,6 +174,41 @@ class ConfigRulesTest {
     }
 
     @Test
+    void exampleSecretsAreRefusedWithoutShowingThem() {
+        assertThatThrownBy(() -> checkAgainstQuarkus(Map.of(
+                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/chat",
+                "quarkus.datasource.password", "change-me",
+                "quarkus.redis.hosts", "redis://:Change-Me@redis:6379",
+                "lethe.admin.bootstrap-key", "change-me-to-at-least-32-random-characters")))
+                .hasMessageContaining("quarkus.datasource.password still holds an example value (change-me...)")
+                .hasMessageContaining("quarkus.redis.hosts still holds an example value")
+                .hasMessageContaining("lethe.admin.bootstrap-key still holds an example value")
+                .satisfies(refused -> assertThat(refused.getMessage()).doesNotContain("Change-Me@"));
+    }
+
+    @Test
+    void buffersTheHeapCannotHoldAreRefused() {
+        assertThat(problems(Map.of("lethe.batch.queue-capacity", "10000000", "lethe.deferred.capacity", "10000000")))
+                .anySatisfy(problem -> assertThat(problem).startsWith("lethe cannot fit its buffers in the heap:")
+                        .contains("lower lethe.batch.queue-capacity"));
+        MemoryBudget defaults = MemoryBudget.of(read(Map.of("lethe.targets.a.table", "A", "lethe.targets.b.table",
+                "B", "lethe.targets.c.table", "C", "lethe.targets.d.table", "D", "lethe.targets.e.table", "E")));
+        assertThat(defaults.total() + MemoryBudget.RESERVE).as("the defaults, five targets, fit a 128 MiB heap")
+                .isLessThanOrEqualTo(128L << 20);
+    }
+
+    @Test
+    void everyNumberHasACeiling() {
+        assertThat(problems(Map.of("lethe.deferred.remembered", "2000000000",
+                "lethe.database.deadline-margin", "100000000000d", "lethe.sweep.max-run-time", "3650000d",
+                "lethe.admin.failures-per-minute", "2147483647")))
+                .contains("lethe.deferred.remembered must be less than or equal to 10000000",
+                        "lethe.admin.failures-per-minute must be less than or equal to 10000")
+                .anySatisfy(problem -> assertThat(problem).startsWith("lethe.sweep.max-run-time must be shorter"))
+                .anySatisfy(problem -> assertThat(problem).startsWith("lethe.database.deadline-margin"));
+    }
+
+    @Test
     void aJdbcUrlIsNamed() {
         assertThatThrownBy(() -> checkAgainstQuarkus(Map.of(
                 "quarkus.datasource.reactive.url", "jdbc:postgresql://127.0.0.1:5432/chat")))

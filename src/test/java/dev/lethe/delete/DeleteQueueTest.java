@@ -56,11 +56,14 @@ class DeleteQueueTest {
     }
 
     private DeleteQueue queue(int size, Duration linger, int capacity, int maxInFlight) {
+        return queue(Source.EVENT, new DeleteQueue.Limits(size, linger, new WaitingIds(capacity), maxInFlight));
+    }
+
+    private DeleteQueue queue(Source source, DeleteQueue.Limits limits) {
         LetheMetrics metrics = new LetheMetrics(new SimpleMeterRegistry());
-        Accounting accounting = new Accounting(new DeferredDeletes(vertx, 100, (target, source, id) -> { }),
+        Accounting accounting = new Accounting(new DeferredDeletes(vertx, 100, (target, from, id) -> { }),
                 new RecentlyDeleted(100), metrics);
-        return new DeleteQueue(MESSAGE, Source.EVENT, sender, vertx,
-                new DeleteQueue.Limits(size, linger, capacity, maxInFlight), accounting);
+        return new DeleteQueue(MESSAGE, source, sender, vertx, limits, accounting);
     }
 
     @Test
@@ -128,6 +131,22 @@ class DeleteQueueTest {
         assertThat(queue.offer("e")).isTrue();
         assertThat(queue.offer("f")).as("three ids wait while one batch is in flight").isFalse();
         assertThat(queue.offerDue("g")).isFalse();
+    }
+
+    @Test
+    void everyQueueSharesOneCapacity() {
+        DeleteQueue.Limits limits = new DeleteQueue.Limits(10, Duration.ofHours(1), new WaitingIds(3), 1);
+        DeleteQueue events = queue(Source.EVENT, limits);
+        DeleteQueue lookahead = queue(Source.SWEEP, limits);
+        assertThat(events.offer("a")).isTrue();
+        assertThat(events.offer("b")).isTrue();
+        assertThat(lookahead.offer("c")).isTrue();
+        assertThat(lookahead.offer("d")).as("three ids wait, in two queues").isFalse();
+        assertThat(events.offer("e")).isFalse();
+
+        events.drain(() -> { });
+        await().atMost(Duration.ofSeconds(5)).until(() -> events.pending() == 0);
+        assertThat(lookahead.offer("f")).as("places come back as batches leave").isTrue();
     }
 
     @Test
