@@ -370,6 +370,16 @@ public interface LetheConfig {
         @DurationMax(minutes = 1)
         Duration deadlineMargin();
 
+        /**
+         * How long opening one connection may take before the attempt is given up and the next one made: short, so
+         * that on a link that drops packets each attempt ends soon, and the first after the link heals is answered
+         * (a SYN the kernel retries 1 s later would otherwise wait behind its doubling backoff).
+         */
+        @WithDefault("1s")
+        @DurationMin(millis = 100)
+        @DurationMax(seconds = 30)
+        Duration connectTimeout();
+
         /** How long startup waits for PostgreSQL to answer before it gives up. */
         @WithDefault("60s")
         @DurationMin(millis = 0)

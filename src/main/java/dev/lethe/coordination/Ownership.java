@@ -80,6 +80,9 @@ public class Ownership {
               UPDATE {leases} SET owner = NULL, expires_at = now() WHERE owner = $1)
             DELETE FROM {instances} WHERE id = $1""");
 
+    /** The budget of every coordination statement: one tick. */
+    private static final String INTERVAL = "lethe.coordination.interval";
+
     /** A lease is counted as this instance's until this much before it ends, for clock drift and late answers. */
     private static final double SAFETY = 0.1;
 
@@ -96,6 +99,8 @@ public class Ownership {
     private String[] targetArray = new String[0];
     private Consumer<String> onAcquired = target -> { };
     private volatile int members;
+    /** Targets another instance held a live lease of at the last heartbeat. */
+    private volatile Set<String> elsewhere = Set.of();
     private volatile long lastHeartbeatNanos = System.nanoTime() - Long.MAX_VALUE / 2;
     private volatile boolean stopped;
     private long timer = -1;
@@ -126,6 +131,14 @@ public class Ownership {
         return until != null && until - System.nanoTime() > 0;
     }
 
+    /**
+     * Whether another instance owned the target at this instance's last heartbeat, and that heartbeat is recent: its
+     * events are that instance's to act on. False while this instance cannot reach the database, when nobody may own it.
+     */
+    public boolean ownedElsewhere(String target) {
+        return System.nanoTime() - lastHeartbeatNanos < lease.toNanos() && elsewhere.contains(target);
+    }
+
     /** Live instances as of the last heartbeat; 0 when this instance has not heard from the database lately. */
     public int members() {
         return System.nanoTime() - lastHeartbeatNanos < lease.toNanos() ? members : 0;
@@ -141,7 +154,7 @@ public class Ownership {
         }
         owned.clear();
         try {
-            database.execute(RESIGN, Tuple.of(instance), interval).await().atMost(interval.plusSeconds(1));
+            database.execute(RESIGN, Tuple.of(instance), interval, INTERVAL).await().atMost(interval.plusSeconds(1));
         } catch (RuntimeException e) {
             LOG.debugf("Could not hand the leases back (%s); they end by themselves within %d ms",
                     Failures.describe(e), lease.toMillis());
@@ -161,7 +174,7 @@ public class Ownership {
             return Uni.createFrom().item(interval);
         }
         long sentNanos = System.nanoTime();
-        return database.execute(HEARTBEAT, Tuple.of(instance, host, lease.toMillis(), targetArray), interval)
+        return database.execute(HEARTBEAT, Tuple.of(instance, host, lease.toMillis(), targetArray), interval, INTERVAL)
                 .chain(rows -> {
                     lastHeartbeatNanos = System.nanoTime();
                     Map<String, Lease> leases = new HashMap<>();
@@ -171,6 +184,13 @@ public class Ownership {
                         leases.put(row.getString(1), new Lease(row.getString(2), row.getDouble(3)));
                     }
                     members = others + 1;
+                    Set<String> theirs = new java.util.HashSet<>();
+                    leases.forEach((target, held) -> {
+                        if (!held.free() && !instance.equals(held.owner())) {
+                            theirs.add(target);
+                        }
+                    });
+                    elsewhere = Set.copyOf(theirs);
                     return rebalance(leases, others + 1, sentNanos);
                 })
                 .onFailure().recoverWithItem(failure -> {
@@ -221,7 +241,7 @@ public class Ownership {
         Duration next = Duration.ofNanos(Math.max(1_000_000L, (long) (soonestSeconds * 1e9) + 20_000_000L));
         long claimNanos = System.nanoTime();
         return database.execute(CLAIM, Tuple.of(instance, claim.toArray(String[]::new),
-                handBack.toArray(String[]::new), lease.toMillis()), interval)
+                handBack.toArray(String[]::new), lease.toMillis()), interval, INTERVAL)
                 .map(rows -> {
                     long until = claimNanos + (long) (lease.toNanos() * (1 - SAFETY));
                     Set<String> granted = ConcurrentHashMap.newKeySet();

@@ -14,7 +14,12 @@ public class TargetGate {
     public enum Verdict {
         ACT,
         /** Another instance does this target's work. */
-        NOT_OWNER,
+        OWNED_ELSEWHERE,
+        /**
+         * Nobody does it as far as this instance knows: it cannot reach the database to renew its leases, or the
+         * lease is between owners. The sweep of whoever owns it next deletes the rows.
+         */
+        NO_OWNER,
         /** The target is paused. */
         PAUSED
     }
@@ -29,7 +34,7 @@ public class TargetGate {
 
     public Verdict verdict(String target) {
         if (!ownership.owns(target)) {
-            return Verdict.NOT_OWNER;
+            return ownership.ownedElsewhere(target) ? Verdict.OWNED_ELSEWHERE : Verdict.NO_OWNER;
         }
         return pauses.isPaused(target) ? Verdict.PAUSED : Verdict.ACT;
     }

@@ -63,11 +63,7 @@ public class Deletions implements DeferredDeletes.Sink {
     public void submit(Target target, Object id) {
         if (recent.contains(target.name(), id)) {
             // The look-ahead, or an earlier event, deleted this row a moment ago: nothing to ask the database.
-            if (gate.owns(target.name())) {
-                metrics.event(EventOutcome.ABSENT);
-            } else {
-                metrics.event(EventOutcome.DELEGATED);
-            }
+            metrics.event(gate.owns(target.name()) ? EventOutcome.ABSENT : notActedOn(gate.verdict(target.name())));
             return;
         }
         offer(target, Source.EVENT, id);
@@ -107,6 +103,11 @@ public class Deletions implements DeferredDeletes.Sink {
         });
     }
 
+    /** What an event this instance does not act on is counted as: another's, or nobody's. */
+    private static EventOutcome notActedOn(TargetGate.Verdict verdict) {
+        return verdict == TargetGate.Verdict.OWNED_ELSEWHERE ? EventOutcome.DELEGATED : EventOutcome.NO_OWNER;
+    }
+
     /** A deferred row's due time has come. */
     @Override
     public void due(Target target, Source source, Object id) {
@@ -119,9 +120,9 @@ public class Deletions implements DeferredDeletes.Sink {
 
     private void offer(Target target, Source source, Object id, boolean dueNow) {
         TargetGate.Verdict verdict = gate.verdict(target.name());
-        if (verdict == TargetGate.Verdict.NOT_OWNER) {
+        if (verdict == TargetGate.Verdict.OWNED_ELSEWHERE || verdict == TargetGate.Verdict.NO_OWNER) {
             if (source == Source.EVENT) {
-                metrics.event(EventOutcome.DELEGATED);
+                metrics.event(notActedOn(verdict));
             }
             return;
         }

@@ -71,7 +71,7 @@ public class DemoDatabase {
         StartupWait.until("PostgreSQL at " + maintenance.getHost() + ":" + maintenance.getPort() + "/"
                 + MAINTENANCE_DATABASE + " (to create the demo database)", budget, "lethe.database.startup-wait",
                 () -> create(maintenance, name).invoke(done -> created[0] = done), DatabaseReady::incurable);
-        database.transaction(database.deadline(),
+        database.transaction(
                 // A second start finds the tables: no notice per table that it skipped them.
                 connection -> connection.query("SET LOCAL client_min_messages = warning").execute()
                         .chain(() -> connection.query(ClasspathText.read(TABLES)).execute()).replaceWithVoid())

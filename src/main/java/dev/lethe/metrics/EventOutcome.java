@@ -22,7 +22,12 @@ public enum EventOutcome {
      */
     LEFT_TO_SWEEP,
     /** Another replica owns the target and acts on the event (every replica receives every event). */
-    DELEGATED;
+    DELEGATED,
+    /**
+     * No instance owned the target as far as this one knew: it could not reach PostgreSQL to renew its leases, or
+     * the target was between owners. The sweep of its next owner deletes the row.
+     */
+    NO_OWNER;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -45,7 +45,7 @@ public class Migrations {
     /** Blocks until the schema is current; call from the startup thread. */
     public void ensure(Duration timeout) {
         if (!config.migrations().apply()) {
-            int version = database.transaction(timeout, Migrations::version).await().indefinitely();
+            int version = database.transaction(timeout, "lethe.database.startup-wait", Migrations::version).await().indefinitely();
             if (version < SCRIPTS.size()) {
                 throw new ConfigurationException("Lethe cannot start: its schema is at version " + version
                         + " and this release needs " + SCRIPTS.size() + ". Apply " + String.join(", ",
@@ -57,7 +57,7 @@ public class Migrations {
         for (int index = 0; index < SCRIPTS.size(); index++) {
             int version = index + 1;
             String script = SCRIPTS.get(index);
-            boolean applied = database.transaction(timeout, connection -> apply(connection, version, script))
+            boolean applied = database.transaction(timeout, "lethe.database.startup-wait", connection -> apply(connection, version, script))
                     .await().indefinitely();
             if (applied) {
                 LOG.infof("Applied %s to Lethe's schema", script);

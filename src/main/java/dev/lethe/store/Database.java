@@ -33,7 +33,7 @@ public class Database {
     private final Vertx vertx;
     private final DatabaseHealth health;
     private final String begin;
-    private final long deadlineMillis;
+    private final Deadline deadline;
 
     /**
      * @param statementTimeout set as statement_timeout in every transaction
@@ -52,7 +52,20 @@ public class Database {
                 // Plan each execution with the current now(): a plan cached while no row was due can walk a whole
                 // backlog once rows are. Planning these statements costs a fraction of a millisecond.
                 + "; SET LOCAL plan_cache_mode = force_custom_plan";
-        this.deadlineMillis = timeout + deadlineMargin.toMillis();
+        this.deadline = new Deadline(Duration.ofMillis(timeout + deadlineMargin.toMillis()),
+                "lethe.database.statement-timeout plus lethe.database.deadline-margin");
+    }
+
+    /**
+     * How long the client waits for an answer, the wait for a free connection included, and the setting that says so,
+     * for the message that tells an operator which one to look at.
+     */
+    public record Deadline(Duration duration, String setting) {
+
+        /** The shorter of two deadlines: a caller's own budget never outlasts a statement's. */
+        Deadline atMost(Deadline other) {
+            return duration.compareTo(other.duration) <= 0 ? this : other;
+        }
     }
 
     /**
@@ -74,15 +87,20 @@ public class Database {
 
     /** Runs one statement in its own transaction, and says how long the server worked on it. */
     public Uni<Executed> measured(String sql, Tuple parameters) {
-        return measured(sql, parameters, deadlineMillis);
+        return measured(sql, parameters, deadline);
     }
 
-    /** Runs one statement in its own transaction, with a shorter client-side deadline than a statement's. */
-    public Uni<RowSet<Row>> execute(String sql, Tuple parameters, Duration deadline) {
-        return measured(sql, parameters, Math.min(deadline.toMillis(), deadlineMillis)).map(Executed::rows);
+    /**
+     * Runs one statement in its own transaction, within a budget of the caller's own when that is shorter than a
+     * statement's deadline.
+     *
+     * @param setting the setting the budget comes from, such as lethe.coordination.interval
+     */
+    public Uni<RowSet<Row>> execute(String sql, Tuple parameters, Duration budget, String setting) {
+        return measured(sql, parameters, new Deadline(budget, setting).atMost(deadline)).map(Executed::rows);
     }
 
-    private Uni<Executed> measured(String sql, Tuple parameters, long deadline) {
+    private Uni<Executed> measured(String sql, Tuple parameters, Deadline deadline) {
         return run(deadline, connection -> {
             long[] begun = new long[1];
             // Sent together: BEGIN and its settings, the statement, COMMIT. A failed statement makes COMMIT a
@@ -100,11 +118,12 @@ public class Database {
      * Runs several statements in one transaction (an admin call and its key's last use, a schema upgrade), with the
      * same settings; rolled back if {@code work} fails.
      *
-     * @param deadline how long the whole transaction may take on the client side
+     * @param budget how long the whole transaction may take on the client side
+     * @param setting the setting the budget comes from
      */
-    public <T> Uni<T> transaction(Duration deadline,
+    public <T> Uni<T> transaction(Duration budget, String setting,
             Function<io.vertx.mutiny.sqlclient.SqlConnection, Uni<T>> work) {
-        return run(deadline.toMillis(), connection -> connection.query(begin).execute()
+        return run(new Deadline(budget, setting), connection -> connection.query(begin).execute()
                 .compose(begun -> Future.fromCompletionStage(work.apply(
                         io.vertx.mutiny.sqlclient.SqlConnection.newInstance(connection)).subscribeAsCompletionStage()))
                 .compose(result -> connection.query("COMMIT").execute().map(result),
@@ -114,12 +133,12 @@ public class Database {
 
     /** The same, with the deadline of one statement. */
     public <T> Uni<T> transaction(Function<io.vertx.mutiny.sqlclient.SqlConnection, Uni<T>> work) {
-        return transaction(Duration.ofMillis(deadlineMillis), work);
+        return transaction(deadline.duration(), deadline.setting(), work);
     }
 
     /** The client-side deadline of one statement. */
     public Duration deadline() {
-        return Duration.ofMillis(deadlineMillis);
+        return deadline.duration();
     }
 
     /** Work on one pooled connection, within a deadline that covers the wait for the connection too. */
@@ -133,10 +152,10 @@ public class Database {
         volatile SqlConnection connection;
     }
 
-    private <T> Uni<T> run(long deadline, OnConnection<T> work) {
+    private <T> Uni<T> run(Deadline deadline, OnConnection<T> work) {
         return Uni.createFrom().emitter(emitter -> {
             Attempt attempt = new Attempt();
-            long timer = vertx.setTimer(deadline, id -> {
+            long timer = vertx.setTimer(Math.max(1, deadline.duration().toMillis()), id -> {
                 if (attempt.over.compareAndSet(false, true)) {
                     SqlConnection connection = attempt.connection;
                     String where = connection == null ? "waiting for a free PostgreSQL connection"
@@ -145,8 +164,8 @@ public class Database {
                         abandon(connection);
                     }
                     health.unreachable();
-                    emitter.fail(new DeadlineExceeded("no answer within " + deadline + " ms (statement timeout plus"
-                            + " lethe.database.deadline-margin), " + where));
+                    emitter.fail(new DeadlineExceeded("no answer within " + deadline.duration().toMillis() + " ms ("
+                            + deadline.setting() + "), " + where));
                 }
             });
             pool.getConnection().onComplete(acquired -> {

@@ -58,9 +58,7 @@ public class PoolSettings implements PgPoolCreator {
             // while it sits idle in the pool, instead of the operating system's two hours.
             options.setTcpKeepAlive(true).setTcpKeepAliveIdleSeconds(10).setTcpKeepAliveIntervalSeconds(5)
                     .setTcpKeepAliveCount(3);
-            if (options.getConnectTimeout() <= 0 || options.getConnectTimeout() > 10_000) {
-                options.setConnectTimeout(10_000);
-            }
+            options.setConnectTimeout((int) config.database().connectTimeout().toMillis());
             tls(options);
         }
         input.poolOptions().setConnectionTimeout(0);

@@ -1,15 +1,22 @@
 package dev.lethe.store;
 
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Promise;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.Connection;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.impl.SqlConnectionInternal;
 
 /**
- * Closes the physical connection behind a pooled one. Vert.x 4.5 offers no public way to do it: closing a pooled
- * connection only gives it back to the pool, which would then lend a connection that never answers to the next
- * statement. So this reaches under the pooled connection (Vert.x SQL client internals, stable across 4.x), closes
- * the socket, and the pool drops the connection as it would one the server closed.
+ * Destroys the socket behind a pooled connection that did not answer in time. Vert.x 4.5 offers no public way to do
+ * it, and neither of its own closes does it soon enough: closing a pooled connection only gives it back to the pool,
+ * which would lend a connection that never answers to the next statement; and closing the physical connection
+ * ({@code SocketConnectionBase.close}) queues a Terminate message behind the statement still in flight, so on a
+ * link that drops packets the socket stays open, and holds its place in the pool, until the kernel's retransmissions
+ * give up (24 to 47 s after a 30 to 60 s partition had healed). So this reaches under the pooled connection (Vert.x
+ * SQL client internals, stable across 4.x) and closes its channel at once, abortively (SO_LINGER 0: nothing left to
+ * retransmit); the pool then drops the connection as it would one the server closed, and opens a fresh one.
  */
 final class PooledConnections {
 
@@ -18,9 +25,14 @@ final class PooledConnections {
 
     static void closePhysically(SqlConnection connection) {
         if (connection instanceof SqlConnectionInternal internal) {
-            Connection pooled = internal.unwrap();
-            Connection physical = pooled.unwrap();
-            physical.close(null, Promise.promise());
+            Connection physical = internal.unwrap().unwrap();
+            if (physical instanceof SocketConnectionBase socket) {
+                Channel channel = socket.socket().channelHandlerContext().channel();
+                channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                channel.close();
+            } else {
+                physical.close(null, Promise.promise());
+            }
         } else {
             connection.close();
         }

@@ -36,6 +36,8 @@ public class Lookahead {
     private final Deletions deletions;
     private final LetheMetrics metrics;
     private final Duration window;
+    /** The budget of a read: the window it reads. */
+    private static final String WINDOW = "lethe.sweep.lookahead";
     private final int limit;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
     private final RateLimitedLog full = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(60));
@@ -86,7 +88,7 @@ public class Lookahead {
      */
     public Uni<Integer> schedule(Target target) {
         Covered before = covered.get(target.name());
-        return database.execute(target.sql().lookaheadSnapshot(), Tuple.of(window.toMillis()), window)
+        return database.execute(target.sql().lookaheadSnapshot(), Tuple.of(window.toMillis()), window, WINDOW)
                 .chain(snapshot -> {
                     Row row = snapshot.iterator().next();
                     Covered now = new Covered(row.getValue(1), transactionId(row.getString(0)));
@@ -108,7 +110,7 @@ public class Lookahead {
         long[] sentNanos = new long[1];
         return Uni.createFrom().deferred(() -> {
             sentNanos[0] = System.nanoTime();
-            return database.execute(target.sql().lookahead(), parameters, window);
+            return database.execute(target.sql().lookahead(), parameters, window, WINDOW);
         })
                 .map(rows -> {
                     int refused = 0;

@@ -28,6 +28,7 @@ import dev.lethe.sweep.SweepRuns;
 import dev.lethe.sweep.Sweeper;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Management;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ChatRows;
@@ -199,8 +200,10 @@ class AdminApiTest {
                             + " Authorization: Bearer <key>\"}"));
         }
         given().body("not json").post("/admin/api-keys").then().statusCode(401);
-        given().get("/q/health/ready").then().statusCode(200);
-        given().get("/q/metrics").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/metrics").then().statusCode(200);
+        // The admin API's port serves the admin API alone.
+        given().get("/q/metrics").then().statusCode(404);
     }
 
     @Test

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import dev.lethe.testsupport.LetheTestProfile;
+import dev.lethe.testsupport.client.Management;
 import dev.lethe.testsupport.process.LocalProcess;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -65,19 +66,21 @@ class ManifestsTest {
     }
 
     @Test
-    void probesPointAtHealthEndpointsTheServiceServes() {
+    void probesPointAtHealthEndpointsTheManagementPortServes() {
         JsonNode container = container();
-        int port = containerPort(container, "http");
-        assertThat(port).as("the container port is the port the packaged service listens on")
-                .isEqualTo(productionHttpPort());
+        assertThat(containerPort(container, "http")).as("the admin API's port is the one the service listens on")
+                .isEqualTo(productionPort("quarkus.http.port", 8080));
+        assertThat(containerPort(container, "management")).as("health and metrics are on the management port")
+                .isEqualTo(productionPort("quarkus.management.port", 9000));
         for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             JsonNode get = container.path(probe).path("httpGet");
-            assertThat(get.path("port").asText()).as(probe + " port").isEqualTo("http");
+            assertThat(get.path("port").asText()).as(probe + " port").isEqualTo("management");
             String path = get.path("path").asText();
-            int status = given().get(path).then().extract().statusCode();
+            int status = Management.given().get(path).then().extract().statusCode();
             assertThat(status).as(probe + " " + path).isIn(200, 503);
-            assertThat(given().get(path).then().extract().jsonPath().getString("status")).as(probe + " " + path)
-                    .isIn("UP", "DOWN");
+            assertThat(Management.given().get(path).then().extract().jsonPath().getString("status"))
+                    .as(probe + " " + path).isIn("UP", "DOWN");
+            given().get(path).then().statusCode(404);
         }
     }
 
@@ -86,19 +89,52 @@ class ManifestsTest {
         JsonNode template = deployment().path("spec").path("template");
         JsonNode annotations = template.path("metadata").path("annotations");
         assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
-        assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(containerPort(container(), "http"));
+        assertThat(annotations.path("prometheus.io/port").asInt()).isEqualTo(containerPort(container(), "management"));
         String path = annotations.path("prometheus.io/path").asText();
-        assertThat(given().get(path).then().statusCode(200).extract().asString()).contains("# TYPE lethe_");
+        assertThat(Management.given().get(path).then().statusCode(200).extract().asString())
+                .contains("# TYPE lethe_");
 
         JsonNode service = only("Service");
-        JsonNode servicePort = service.path("spec").path("ports").get(0);
-        assertThat(servicePort.path("targetPort").asText()).isEqualTo("http");
+        JsonNode servicePort = null;
+        for (JsonNode port : service.path("spec").path("ports")) {
+            if ("management".equals(port.path("targetPort").asText())) {
+                servicePort = port;
+            }
+        }
+        assertThat(servicePort).as("the Service exposes the management port").isNotNull();
         JsonNode endpoint = only("ServiceMonitor").path("spec").path("endpoints").get(0);
         assertThat(endpoint.path("port").asText()).isEqualTo(servicePort.path("name").asText());
         assertThat(endpoint.path("path").asText()).isEqualTo(path);
-        assertThat(only("ServiceMonitor").path("spec").path("selector").path("matchLabels"))
-                .isEqualTo(service.path("spec").path("selector").isEmpty()
-                        ? service.path("metadata").path("labels") : service.path("spec").path("selector"));
+        assertThat(only("ServiceMonitor").path("spec").path("selector").path("matchLabels").path(
+                "app.kubernetes.io/name").asText()).isEqualTo("lethe");
+    }
+
+    /**
+     * What a new user applies, as kustomize renders it: the admin API admits only pods labelled lethe-admin, metrics
+     * and health only the monitoring namespace; no rule admits everyone; and no Secret, whose example values would
+     * overwrite the real ones at every apply.
+     */
+    @Test
+    void theRenderedPolicyAdmitsLabelledPodsToTheAdminApiAndMonitoringToMetrics() throws IOException {
+        Assumptions.assumeTrue(LocalProcess.onPath("kubectl"), "kubectl is not installed here");
+        List<JsonNode> rendered = new ArrayList<>();
+        ObjectReader yaml = new ObjectMapper(new YAMLFactory()).reader();
+        try (var parser = yaml.createParser(LocalProcess.run(List.of("kubectl", "kustomize", "k8s")))) {
+            yaml.readValues(parser, JsonNode.class).forEachRemaining(rendered::add);
+        }
+        assertThat(rendered).extracting(d -> d.path("kind").asText()).doesNotContain("Secret");
+        JsonNode policy = rendered.stream().filter(d -> "NetworkPolicy".equals(d.path("kind").asText())).findFirst()
+                .orElseThrow();
+        Map<Integer, JsonNode> fromByPort = new java.util.HashMap<>();
+        for (JsonNode rule : policy.path("spec").path("ingress")) {
+            assertThat(rule.path("from").isEmpty()).as("an ingress rule that admits everyone: " + rule).isFalse();
+            rule.path("ports").forEach(port -> fromByPort.put(port.path("port").asInt(), rule.path("from")));
+        }
+        assertThat(fromByPort.keySet()).containsExactlyInAnyOrder(8080, 9000);
+        assertThat(fromByPort.get(8080).toString()).isEqualTo("[{\"podSelector\":{\"matchLabels\":"
+                + "{\"lethe-admin\":\"true\"}}}]");
+        assertThat(fromByPort.get(9000).toString()).isEqualTo("[{\"namespaceSelector\":{\"matchLabels\":"
+                + "{\"kubernetes.io/metadata.name\":\"monitoring\"}}}]");
     }
 
     @Test
@@ -159,24 +195,24 @@ class ManifestsTest {
         assertThat(published).as("series the service publishes").isEqualTo(documented);
     }
 
-    /** Quarkus' default HTTP port, unless application.properties sets another for production. */
-    private static int productionHttpPort() {
+    /** A port as application.properties sets it for production, or Quarkus' default. */
+    private static int productionPort(String property, int quarkusDefault) {
         try {
             for (String line : Files.readAllLines(Path.of("src/main/resources/application.properties"))) {
                 String trimmed = line.trim();
-                if (trimmed.startsWith("quarkus.http.port=") || trimmed.startsWith("%prod.quarkus.http.port=")) {
+                if (trimmed.startsWith(property + "=") || trimmed.startsWith("%prod." + property + "=")) {
                     return Integer.parseInt(trimmed.substring(trimmed.indexOf('=') + 1).trim());
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        return 8080;
+        return quarkusDefault;
     }
 
     private static Set<String> publishedSeries() {
         Set<String> names = new HashSet<>(PROMETHEUS_OWN);
-        for (String line : given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
+        for (String line : Management.given().get("/q/metrics").then().statusCode(200).extract().asString().split("\n")) {
             if (!line.isEmpty() && !line.startsWith("#")) {
                 int end = line.indexOf('{') >= 0 ? line.indexOf('{') : line.indexOf(' ');
                 names.add(line.substring(0, end));

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Management;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ChatRows;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
+
 import io.vertx.redis.client.Redis;
 
 @QuarkusTest
@@ -144,7 +145,7 @@ class ExpiryDeletionTest {
         });
         assertThat(sql.count("SELECT count(*) FROM pg_tables WHERE tablename IN ('refresh_tokens', 'SessionKey')"))
                 .isEqualTo(2);
-        RestAssured.get("/q/health/ready").then().statusCode(200);
+        Management.given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test

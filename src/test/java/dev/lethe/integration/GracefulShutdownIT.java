@@ -72,7 +72,7 @@ class GracefulShutdownIT {
             while (service.isRunning() && !sawNotReady) {
                 try {
                     HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
-                            URI.create(service.baseUrl() + "/q/health/ready")).build(),
+                            URI.create(service.managementUrl() + "/q/health/ready")).build(),
                             HttpResponse.BodyHandlers.ofString());
                     sawNotReady = ready.statusCode() == 503;
                 } catch (java.io.IOException closed) {

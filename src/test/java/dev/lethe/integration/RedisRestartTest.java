@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.lethe.testsupport.LetheTestProfile;
 import dev.lethe.testsupport.OwnRedis;
 import dev.lethe.testsupport.client.Keys;
+import dev.lethe.testsupport.client.Management;
 import dev.lethe.testsupport.client.Prometheus;
 import dev.lethe.testsupport.client.RedisClient;
 import dev.lethe.testsupport.client.Sql;
@@ -25,7 +26,7 @@ import dev.lethe.testsupport.fixture.ChatRows;
 import dev.lethe.testsupport.process.RedisServer;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.RestAssured;
+
 import io.vertx.redis.client.Redis;
 
 @QuarkusTest
@@ -95,7 +96,7 @@ class RedisRestartTest {
 
         server.kill();
         awaitSubscribed(node, false);
-        RestAssured.get("/q/health/ready").then().statusCode(503);
+        Management.given().get("/q/health/ready").then().statusCode(503);
 
         server.start();
         awaitSubscribed(node, true);

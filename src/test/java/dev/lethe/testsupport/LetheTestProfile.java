@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.lethe.testsupport.process.LocalProcess;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
@@ -64,9 +65,13 @@ public abstract class LetheTestProfile implements QuarkusTestProfile {
         return "t-" + name();
     }
 
+    /** Health and metrics are on a port of their own; each profile takes a spare one (client.Management reads it). */
+    private final int managementPort = LocalProcess.sparePort();
+
     @Override
     public Map<String, String> getConfigOverrides() {
         Map<String, String> overrides = new HashMap<>();
+        overrides.put("quarkus.management.test-port", Integer.toString(managementPort));
         overrides.put("lethe.key-prefix", keyPrefix());
         overrides.putAll(config());
         return overrides;

@@ -1,7 +1,5 @@
 package dev.lethe.testsupport.client;
 
-import static io.restassured.RestAssured.given;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -21,7 +19,7 @@ public final class Prometheus {
     }
 
     public static Prometheus scrape() {
-        return parse(given().get("/q/metrics").then().statusCode(200).extract().asString());
+        return parse(Management.given().get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     /** Reads metrics text fetched some other way, such as from a service process. */

@@ -28,11 +28,14 @@ public final class ServiceProcess extends LocalProcess {
 
     private final List<String> jvmOptions;
     private final Map<String, String> properties;
+    private final int managementPort;
 
     private ServiceProcess(List<String> jvmOptions, Map<String, String> properties) {
         super("service");
         this.jvmOptions = jvmOptions;
         this.properties = properties;
+        this.managementPort = Integer.parseInt(properties.computeIfAbsent("quarkus.management.port",
+                name -> Integer.toString(sparePort())));
     }
 
     /** Starts the packaged service with these system properties (HTTP on a random port unless given). */
@@ -98,8 +101,14 @@ public final class ServiceProcess extends LocalProcess {
         return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
     }
 
+    /** Where the admin API answers. */
     public String baseUrl() {
         return "http://127.0.0.1:" + port();
+    }
+
+    /** Where health and metrics answer: the management port. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     /** The service's /q/metrics, parsed. */
@@ -112,7 +121,7 @@ public final class ServiceProcess extends LocalProcess {
         return get("/q/metrics");
     }
 
-    /** The status code of a GET, or -1 when nothing answers. */
+    /** The status code of a GET on the management port (health, metrics), or -1 when nothing answers. */
     public int status(String path) {
         return status(path, Duration.ofSeconds(10));
     }
@@ -120,7 +129,7 @@ public final class ServiceProcess extends LocalProcess {
     /** The status code of a GET, or -1 when nothing answers within the timeout, as a probe sees it. */
     public int status(String path, Duration timeout) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(timeout).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
@@ -132,7 +141,7 @@ public final class ServiceProcess extends LocalProcess {
 
     private String get(String path) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(managementUrl() + path)).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new IllegalStateException(e);
