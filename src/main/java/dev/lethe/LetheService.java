@@ -15,7 +15,7 @@ import dev.lethe.coordination.Ownership;
 import dev.lethe.coordination.TargetPauses;
 import dev.lethe.delete.Deletions;
 import dev.lethe.ingest.ExpiredKeySubscriber;
-import dev.lethe.ingest.RedisReady;
+import dev.lethe.ingest.redis.RedisReady;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.outbox.Outbox;
 import dev.lethe.schema.Migrations;

@@ -262,7 +262,7 @@ public interface LetheConfig {
         Duration reconnectMinBackoff();
 
         /** Longest delay between resubscription attempts: how soon after Redis is back the subscription is too. */
-        @WithDefault("2s")
+        @WithDefault("1s")
         @DurationMin(millis = 1)
         @DurationMax(minutes = 5)
         Duration reconnectMaxBackoff();
@@ -270,9 +270,10 @@ public interface LetheConfig {
         /**
          * The subscription connection is checked this often (ROLE, or PING where ROLE is refused); when nothing is
          * heard from the node for as long after a check, the connection counts as lost, so a half-open socket cannot
-         * keep the service blind. It also bounds connecting and subscribing.
+         * keep the service blind. It also bounds each attempt to connect and subscribe, so that after a partition
+         * heals the subscription is back within one interval and a backoff.
          */
-        @WithDefault("5s")
+        @WithDefault("1s")
         @DurationMin(millis = 100)
         @DurationMax(minutes = 1)
         Duration pingInterval();

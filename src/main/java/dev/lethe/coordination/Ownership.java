@@ -80,6 +80,9 @@ public class Ownership {
               UPDATE {leases} SET owner = NULL, expires_at = now() WHERE owner = $1)
             DELETE FROM {instances} WHERE id = $1""");
 
+    /** The pause before the next tick after one that failed. */
+    private static final Duration AFTER_FAILURE = Duration.ofMillis(200);
+
     /** The budget of every coordination statement: one tick. */
     private static final String INTERVAL = "lethe.coordination.interval";
 
@@ -199,7 +202,9 @@ public class Ownership {
                                 + " and the other instances take them over", Failures.describe(failure),
                                 owned.isEmpty() ? "no target" : owned.keySet());
                     }
-                    return interval;
+                    // The failure took its own time (up to an interval, on a link that drops packets): ask again
+                    // soon, so that a database that is back is known, and its targets owned, at once.
+                    return AFTER_FAILURE;
                 });
     }
 

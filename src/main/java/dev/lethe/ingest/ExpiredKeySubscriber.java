@@ -7,17 +7,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.config.ConfigRules;
 import dev.lethe.config.LetheConfig;
-import dev.lethe.delete.Deletions;
+import dev.lethe.ingest.redis.Canaries;
+import dev.lethe.ingest.redis.ExpiredChannel;
+import dev.lethe.ingest.redis.RedisOptionsCapture;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.sql.Target;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 
 /**
- * Subscribes to Redis's expired-key events where the configured Redis announces them: on its one node (standalone
- * or Sentinel), or on every master of a Redis Cluster, whose topology it follows.
+ * Subscribes {@link ExpiredKeys}, the entry of the event path, to Redis's expired-key events where the configured
+ * Redis announces them (its one node, the Sentinels' master, or every master of a cluster).
  */
 @ApplicationScoped
 public class ExpiredKeySubscriber {
@@ -27,10 +28,9 @@ public class ExpiredKeySubscriber {
     private final RedisOptionsCapture options;
     private final LetheConfig config;
     private final LetheMetrics metrics;
-    private final Deletions deletions;
-    private volatile Subscriptions subscriptions;
-    private volatile ClusterTopology topology;
-    private volatile SentinelWatch sentinels;
+    private final ExpiredKeys keys;
+    private final Canaries canaries;
+    private volatile ExpiredChannel expired;
     private volatile String channel = "(not subscribed)";
 
     /**
@@ -39,17 +39,18 @@ public class ExpiredKeySubscriber {
      *        subscription connections
      */
     public ExpiredKeySubscriber(Vertx vertx, Redis defaultClient, RedisOptionsCapture options, LetheConfig config,
-            LetheMetrics metrics, Deletions deletions) {
+            LetheMetrics metrics, ExpiredKeys keys, Canaries canaries) {
         this.vertx = vertx;
         this.defaultClient = defaultClient;
         this.options = options;
         this.config = config;
         this.metrics = metrics;
-        this.deletions = deletions;
+        this.keys = keys;
+        this.canaries = canaries;
     }
 
     /**
-     * Subscribes on the configured Redis: its one node, or every master of a cluster.
+     * Subscribes on the configured Redis.
      *
      * @param catchUp runs after every subscription gap, when the service was blind for a while
      */
@@ -60,29 +61,11 @@ public class ExpiredKeySubscriber {
         // ConfigRules made sure that the two agree where both are set.
         int database = redis.database().or(() -> ConfigRules.redisDatabase(redisOptions.getEndpoint())).orElse(0);
         channel = "__keyevent@" + database + "__:expired";
-        Canaries canaries = new Canaries();
-        ExpiredKeys keys = new ExpiredKeys(new ExpiryKeyDecoder(config.keyPrefix(), config.maxKeyLength(), targets),
-                deletions, metrics, canaries);
+        keys.start(targets);
         String canaryKey = config.keyPrefix() + ":" + ExpiryKeyDecoder.CANARY_TARGET + ":" + UUID.randomUUID();
-        NotificationSetup notifications = new NotificationSetup(redis.configureNotifications());
-        boolean sentinel = redisOptions.getType() == RedisClientType.SENTINEL;
-        subscriptions = new Subscriptions(vertx, new NodeSubscription.Settings(channel, redis.reconnectMinBackoff(),
-                redis.reconnectMaxBackoff(), redis.pingInterval(), sentinel), notifications, keys, metrics, catchUp,
-                canaries, canaryKey, redis.notificationsCheck());
-        if (redisOptions.getType() == RedisClientType.CLUSTER) {
-            topology = new ClusterTopology(vertx, defaultClient, redisOptions, redis.topologyRefresh(), notifications,
-                    subscriptions);
-            subscriptions.onLost(topology::refreshSoon);
-            topology.start();
-        } else {
-            String node = Subscriptions.label(redisOptions);
-            subscriptions.subscribe(node, Redis.createClient(vertx, redisOptions), false);
-            if (sentinel) {
-                sentinels = new SentinelWatch(vertx, redisOptions,
-                        address -> subscriptions.restart(node, "Sentinel switched the master to " + address));
-                sentinels.start();
-            }
-        }
+        expired = new ExpiredChannel(vertx, defaultClient, redisOptions, redis, channel, canaries, canaryKey, metrics,
+                keys::onExpired, catchUp);
+        expired.start();
     }
 
     /** The channel subscribed to: {@code __keyevent@<database>__:expired}. */
@@ -92,28 +75,20 @@ public class ExpiredKeySubscriber {
 
     /** True while every node's subscription is live. */
     public boolean isLive() {
-        Subscriptions current = subscriptions;
+        ExpiredChannel current = expired;
         return current != null && current.isLive();
     }
 
     /** Each node and whether its subscription is live. */
     public Map<String, Boolean> nodeStates() {
-        Subscriptions current = subscriptions;
-        return current == null ? Map.of() : current.states();
+        ExpiredChannel current = expired;
+        return current == null ? Map.of() : current.nodeStates();
     }
 
     public void stop() {
-        ClusterTopology cluster = topology;
-        if (cluster != null) {
-            cluster.stop();
-        }
-        SentinelWatch watch = sentinels;
-        if (watch != null) {
-            watch.stop();
-        }
-        Subscriptions current = subscriptions;
+        ExpiredChannel current = expired;
         if (current != null) {
-            current.stopAll();
+            current.stop();
         }
     }
 }

@@ -1,12 +1,18 @@
 package dev.lethe.ingest;
 
 import java.time.Duration;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.lethe.config.LetheConfig;
 import dev.lethe.delete.Deletions;
+import dev.lethe.ingest.redis.Canaries;
 import dev.lethe.metrics.EventOutcome;
 import dev.lethe.metrics.LetheMetrics;
+import dev.lethe.sql.Target;
 import dev.lethe.support.RateLimitedLog;
 
 /**
@@ -14,21 +20,28 @@ import dev.lethe.support.RateLimitedLog;
  * for every expired key in Redis (Lethe's and everyone else's), so it never blocks: the key is decoded from its
  * bytes and handed to {@link Deletions}, or counted and let go.
  */
-final class ExpiredKeys {
+@ApplicationScoped
+public class ExpiredKeys {
 
     private static final Logger LOG = Logger.getLogger(ExpiredKeys.class);
 
-    private final ExpiryKeyDecoder decoder;
     private final Deletions deletions;
     private final LetheMetrics metrics;
     private final Canaries canaries;
+    private final LetheConfig config;
     private final RateLimitedLog invalidKeys = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(10));
+    private volatile ExpiryKeyDecoder decoder;
 
-    ExpiredKeys(ExpiryKeyDecoder decoder, Deletions deletions, LetheMetrics metrics, Canaries canaries) {
-        this.decoder = decoder;
+    public ExpiredKeys(Deletions deletions, LetheMetrics metrics, Canaries canaries, LetheConfig config) {
         this.deletions = deletions;
         this.metrics = metrics;
         this.canaries = canaries;
+        this.config = config;
+    }
+
+    /** The targets whose keys are acted on, once they are resolved; until then no key is. */
+    void start(Map<String, Target> targets) {
+        decoder = new ExpiryKeyDecoder(config.keyPrefix(), config.maxKeyLength(), targets);
     }
 
     void onExpired(byte[] key) {

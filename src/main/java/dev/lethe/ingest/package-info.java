@@ -1,6 +1,7 @@
 /**
- * Expired keys in: the subscriptions to Redis's expired-key events (standalone, Sentinel, Cluster) and the decoding
- * of each key. {@link dev.lethe.ingest.ExpiredKeys} is the entry of the event path. Hands keys to {@code delete};
- * uses {@code config}, {@code metrics}, {@code sql} and {@code support}.
+ * Expired keys in. {@link dev.lethe.ingest.ExpiredKeys} is the entry of the event path: what happens to an expired
+ * key (decoded, handed to {@code delete}, or counted and let go). The Redis side, subscriptions that stay up through
+ * losses, failovers and topology changes, is in {@code ingest.redis}. Uses {@code config}, {@code delete},
+ * {@code metrics}, {@code sql} and {@code support}.
  */
 package dev.lethe.ingest;

@@ -149,6 +149,7 @@ public class Database {
     /** One attempt's state, shared by the deadline and the callbacks; whichever comes first ends it. */
     private static final class Attempt {
         final AtomicBoolean over = new AtomicBoolean();
+        final long startNanos = System.nanoTime();
         volatile SqlConnection connection;
     }
 
@@ -163,7 +164,7 @@ public class Database {
                     if (connection != null) {
                         abandon(connection);
                     }
-                    health.unreachable();
+                    health.unreachable(attempt.startNanos);
                     emitter.fail(new DeadlineExceeded("no answer within " + deadline.duration().toMillis() + " ms ("
                             + deadline.setting() + "), " + where));
                 }
@@ -172,7 +173,7 @@ public class Database {
                 if (acquired.failed()) {
                     vertx.cancelTimer(timer);
                     if (attempt.over.compareAndSet(false, true)) {
-                        health.failed(acquired.cause());
+                        health.failed(acquired.cause(), attempt.startNanos);
                         emitter.fail(acquired.cause());
                     }
                     return;
@@ -200,7 +201,7 @@ public class Database {
                         health.answered();
                         emitter.complete(result.result());
                     } else {
-                        health.failed(result.cause());
+                        health.failed(result.cause(), attempt.startNanos);
                         emitter.fail(result.cause());
                     }
                 });

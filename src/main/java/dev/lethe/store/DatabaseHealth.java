@@ -27,11 +27,18 @@ public class DatabaseHealth {
         lastAnswer.set(System.nanoTime());
     }
 
-    void unreachable() {
-        lastSilence.set(System.nanoTime());
+    /**
+     * A statement sent at {@code sentNanos} got no answer. One sent before the last answer says nothing new (on a
+     * link that just healed, statements sent during the partition go on timing out for a while after the first
+     * answer), so only a silence that began after the last answer turns readiness DOWN.
+     */
+    void unreachable(long sentNanos) {
+        if (sentNanos - lastAnswer.get() > 0) {
+            lastSilence.set(System.nanoTime());
+        }
     }
 
-    void failed(Throwable failure) {
+    void failed(Throwable failure, long sentNanos) {
         if (failure instanceof PgException pg && ("26000".equals(pg.getSqlState()) || "42P05".equals(pg.getSqlState()))
                 && problem == null) {
             problem = "PostgreSQL lost or doubled a prepared statement (" + pg.getSqlState() + " "
@@ -40,7 +47,7 @@ public class DatabaseHealth {
             LOG.error(problem);
         }
         if (DatabaseFailures.IS_UNREACHABLE.test(failure)) {
-            unreachable();
+            unreachable(sentNanos);
         } else {
             // PostgreSQL answered, with an error: it is there.
             answered();

@@ -51,7 +51,7 @@ class SweepTest {
                     Map.entry("lethe.sweep.lookahead", "5s"),
                     Map.entry("lethe.sweep.parallelism", "1"),
                     // Statements keep their configured size here, so that batches can be counted.
-                    Map.entry("lethe.sweep.statement-target", "1h"),
+                    Map.entry("lethe.sweep.statement-target", "10s"),
                     Map.entry("lethe.targets.message.table", "Message"),
                     Map.entry("lethe.targets.message.guard", "NOT \"legalHold\""),
                     Map.entry("lethe.targets.session.table", "chat.SessionKey"),

@@ -1,7 +1,9 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.inject.Singleton;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -11,7 +13,8 @@ import io.vertx.core.Promise;
  * event comes back, that the node announces expired keys, without asking CONFIG (which a managed Redis or an ACL may
  * forbid, and which lethe.redis.configure-notifications=false rules out).
  */
-final class Canaries {
+@Singleton
+public final class Canaries {
 
     private final Map<String, Promise<Void>> awaited = new ConcurrentHashMap<>();
 
@@ -27,7 +30,7 @@ final class Canaries {
     }
 
     /** A test key's event; another instance's test keys are heard too, and ignored. */
-    void heard(String key) {
+    public void heard(String key) {
         Promise<Void> heard = awaited.remove(key);
         if (heard != null) {
             heard.tryComplete();

@@ -1,4 +1,4 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 /**
  * Redis publishes expired-key events only when {@code notify-keyspace-events} holds E (key-event channels) and x

@@ -1,4 +1,4 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisConnection;
@@ -22,6 +23,8 @@ final class NotificationWatch {
 
     private static final Logger LOG = Logger.getLogger(NotificationWatch.class);
     private static final Duration HEARING = Duration.ofSeconds(2);
+    /** A whole check: connecting, CONFIG or a test key and the wait to hear it. */
+    private static final Duration DEADLINE = HEARING.plusSeconds(8);
     /** Cluster slots a test key may have to try before it lands on this node. */
     private static final int TAGS = 64;
 
@@ -83,12 +86,22 @@ final class NotificationWatch {
             schedule();
             return;
         }
+        // A check that gets no answer (a link that drops packets) is given up at its deadline; the next one follows.
+        Promise<Boolean> bounded = Promise.promise();
+        long deadline = vertx.setTimer(DEADLINE.toMillis(), id -> bounded.tryFail("no answer within " + DEADLINE));
         connector.get().compose(connection -> setup.ensure(connection, node, true)
                 .compose(flags -> flags == NotificationSetup.Flags.ANNOUNCED ? Future.succeededFuture(true)
                         : canary(connection, 0))
                 .onComplete(done -> connection.close()))
-                .onSuccess(this::report)
-                .onComplete(done -> schedule());
+                .onComplete(done -> {
+                    vertx.cancelTimer(deadline);
+                    if (done.succeeded()) {
+                        bounded.tryComplete(done.result());
+                    } else {
+                        bounded.tryFail(done.cause());
+                    }
+                });
+        bounded.future().onSuccess(this::report).onComplete(done -> schedule());
     }
 
     private synchronized void schedule() {

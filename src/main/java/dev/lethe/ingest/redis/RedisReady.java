@@ -1,4 +1,4 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 import java.time.Duration;
 import java.util.Optional;

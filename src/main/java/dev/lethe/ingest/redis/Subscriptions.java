@@ -1,4 +1,4 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 import java.net.URI;
 import java.time.Duration;
@@ -27,7 +27,7 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
     private final Vertx vertx;
     private final NodeSubscription.Settings settings;
     private final NotificationSetup notifications;
-    private final ExpiredKeys keys;
+    private final ExpiredKeyListener keys;
     private final LetheMetrics metrics;
     private final Runnable catchUp;
     private final Canaries canaries;
@@ -41,7 +41,7 @@ final class Subscriptions implements ClusterTopology.Nodes, NodeSubscription.Lis
      * @param catchUp runs when a subscription becomes live after keys may have expired unseen
      * @param canaryKey the test key of this instance, without a hash tag
      */
-    Subscriptions(Vertx vertx, NodeSubscription.Settings settings, NotificationSetup notifications, ExpiredKeys keys,
+    Subscriptions(Vertx vertx, NodeSubscription.Settings settings, NotificationSetup notifications, ExpiredKeyListener keys,
             LetheMetrics metrics, Runnable catchUp, Canaries canaries, String canaryKey, Duration notificationsCheck) {
         this.vertx = vertx;
         this.settings = settings;

@@ -1,10 +1,10 @@
-package dev.lethe.ingest;
+package dev.lethe.ingest.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-import dev.lethe.ingest.ClusterNodes.Node;
+import dev.lethe.ingest.redis.ClusterNodes.Node;
 
 /** Reading CLUSTER NODES: which nodes to subscribe to, and which to leave out. */
 class ClusterNodesTest {
