@@ -3,7 +3,6 @@ package dev.lethe.coordination;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -176,15 +175,14 @@ public class Ownership {
         if (stopped) {
             return Uni.createFrom().item(interval);
         }
-        long sentNanos = System.nanoTime();
         return database.execute(HEARTBEAT, Tuple.of(instance, host, lease.toMillis(), targetArray), interval, INTERVAL)
                 .chain(rows -> {
                     lastHeartbeatNanos = System.nanoTime();
-                    Map<String, Lease> leases = new HashMap<>();
+                    Map<String, LeasePlan.Lease> leases = new HashMap<>();
                     int others = 0;
                     for (Row row : rows) {
                         others = row.getInteger(0);
-                        leases.put(row.getString(1), new Lease(row.getString(2), row.getDouble(3)));
+                        leases.put(row.getString(1), new LeasePlan.Lease(row.getString(2), row.getDouble(3)));
                     }
                     members = others + 1;
                     Set<String> theirs = new java.util.HashSet<>();
@@ -194,7 +192,7 @@ public class Ownership {
                         }
                     });
                     elsewhere = Set.copyOf(theirs);
-                    return rebalance(leases, others + 1, sentNanos);
+                    return rebalance(leases, others + 1);
                 })
                 .onFailure().recoverWithItem(failure -> {
                     if (!stopped) {
@@ -208,51 +206,17 @@ public class Ownership {
                 });
     }
 
-    /** A target's lease as the heartbeat read it: its owner, and seconds until it ends. */
-    private record Lease(String owner, double secondsLeft) {
-        boolean free() {
-            return owner == null || secondsLeft <= 0;
-        }
-    }
-
-    private Uni<Duration> rebalance(Map<String, Lease> leases, int count, long sentNanos) {
-        int fair = (targets.size() + count - 1) / count;
-        List<String> mine = new ArrayList<>();
-        for (String target : targets) {
-            Lease current = leases.get(target);
-            if (current != null && instance.equals(current.owner()) && current.secondsLeft() > 0) {
-                mine.add(target);
-            }
-        }
-        List<String> keep = mine.stream().limit(fair).toList();
-        List<String> handBack = mine.stream().skip(fair).toList();
-        List<String> claim = new ArrayList<>(keep);
-        double soonestSeconds = interval.toNanos() / 1e9;
-        // Start the scan at a place of this instance's own, so that instances starting together spread the targets.
-        int offset = Math.floorMod(instance.hashCode(), Math.max(1, targets.size()));
-        for (int i = 0; i < targets.size() && claim.size() < fair; i++) {
-            String target = targets.get((offset + i) % targets.size());
-            Lease current = leases.get(target);
-            if (claim.contains(target) || current == null) {
-                continue;
-            }
-            if (current.free()) {
-                claim.add(target);
-            } else if (!instance.equals(current.owner())) {
-                soonestSeconds = Math.min(soonestSeconds, current.secondsLeft());
-            }
-        }
-        // Look again the moment a lease this instance could take ends, not up to an interval later.
-        Duration next = Duration.ofNanos(Math.max(1_000_000L, (long) (soonestSeconds * 1e9) + 20_000_000L));
+    private Uni<Duration> rebalance(Map<String, LeasePlan.Lease> leases, int count) {
+        LeasePlan plan = LeasePlan.decide(instance, targets, leases, count, interval);
         long claimNanos = System.nanoTime();
-        return database.execute(CLAIM, Tuple.of(instance, claim.toArray(String[]::new),
-                handBack.toArray(String[]::new), lease.toMillis()), interval, INTERVAL)
+        return database.execute(CLAIM, Tuple.of(instance, plan.claim().toArray(String[]::new),
+                plan.handBack().toArray(String[]::new), lease.toMillis()), interval, INTERVAL)
                 .map(rows -> {
                     long until = claimNanos + (long) (lease.toNanos() * (1 - SAFETY));
                     Set<String> granted = ConcurrentHashMap.newKeySet();
                     rows.forEach(row -> granted.add(row.getString(0)));
-                    settle(granted, handBack, until, count);
-                    return next.compareTo(interval) < 0 ? next : interval;
+                    settle(granted, plan.handBack(), until, count);
+                    return plan.nextTick();
                 });
     }
 

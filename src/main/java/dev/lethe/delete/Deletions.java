@@ -63,7 +63,8 @@ public class Deletions implements DeferredDeletes.Sink {
     public void submit(Target target, Object id) {
         if (recent.contains(target.name(), id)) {
             // The look-ahead, or an earlier event, deleted this row a moment ago: nothing to ask the database.
-            metrics.event(gate.owns(target.name()) ? EventOutcome.ABSENT : notActedOn(gate.verdict(target.name())));
+            TargetGate.Verdict verdict = gate.verdict(target.name());
+            metrics.event(verdict.owner() ? EventOutcome.ABSENT : notActedOn(verdict));
             return;
         }
         offer(target, Source.EVENT, id);

@@ -212,7 +212,7 @@ public class LetheMetrics {
     /** Publishes how many Lethe instances share the work, as this one sees them. */
     public void instances(Supplier<Number> count) {
         Gauge.builder(INSTANCES, count)
-                .description("Live Lethe instances sharing the targets (members of the coordination lock)")
+                .description("Live Lethe instances sharing the targets (rows of lethe.instances renewed within a lease)")
                 .strongReference(true)
                 .register(registry);
     }

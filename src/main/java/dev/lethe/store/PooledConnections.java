@@ -9,14 +9,16 @@ import io.vertx.sqlclient.impl.SocketConnectionBase;
 import io.vertx.sqlclient.impl.SqlConnectionInternal;
 
 /**
- * Destroys the socket behind a pooled connection that did not answer in time. Vert.x 4.5 offers no public way to do
- * it, and neither of its own closes does it soon enough: closing a pooled connection only gives it back to the pool,
- * which would lend a connection that never answers to the next statement; and closing the physical connection
- * ({@code SocketConnectionBase.close}) queues a Terminate message behind the statement still in flight, so on a
- * link that drops packets the socket stays open, and holds its place in the pool, until the kernel's retransmissions
- * give up (24 to 47 s after a 30 to 60 s partition had healed). So this reaches under the pooled connection (Vert.x
- * SQL client internals, stable across 4.x) and closes its channel at once, abortively (SO_LINGER 0: nothing left to
- * retransmit); the pool then drops the connection as it would one the server closed, and opens a fresh one.
+ * Destroys the socket behind a pooled connection that did not answer in time, at once. Vert.x 4.5 offers no public
+ * way to do it, and none of its closes does it while a statement is in flight: closing a pooled connection only
+ * gives it back to the pool, which would lend a connection that never answers to the next statement; closing the
+ * physical connection ({@code SocketConnectionBase.close}) queues a Terminate message behind the statement; and
+ * closing its Netty channel goes through the client's codec, which holds the close until the statement is answered.
+ * On a link that drops packets that answer comes with the kernel's next retransmission, 24 to 47 s after a 30 to
+ * 60 s partition had healed, and meanwhile the connection keeps its place in the pool. So this reaches under the
+ * pooled connection (Vert.x SQL client internals, stable across 4.x) and closes its channel beneath the pipeline,
+ * abortively (SO_LINGER 0: nothing left to retransmit): the pool drops the connection as it would one the server
+ * closed, and opens a fresh one for the next statement.
  */
 final class PooledConnections {
 
@@ -29,7 +31,7 @@ final class PooledConnections {
             if (physical instanceof SocketConnectionBase socket) {
                 Channel channel = socket.socket().channelHandlerContext().channel();
                 channel.config().setOption(ChannelOption.SO_LINGER, 0);
-                channel.close();
+                channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
             } else {
                 physical.close(null, Promise.promise());
             }

@@ -88,8 +88,4 @@ final class PageRanges {
     synchronized boolean finished() {
         return next >= end && retry == null;
     }
-
-    synchronized long position() {
-        return next;
-    }
 }

@@ -44,13 +44,15 @@ public class SweepRuns {
 
     /** Publishes the target's ownership and pause gauges; call once per target at startup. */
     public void register(Target target) {
-        metrics.targetOwner(target.name(), () -> gate.owns(target.name()) ? 1 : 0);
-        metrics.targetPaused(target.name(), () -> gate.isPaused(target.name()) ? 1 : 0);
+        metrics.targetOwner(target.name(), () -> gate.verdict(target.name()).owner() ? 1 : 0);
+        metrics.targetPaused(target.name(),
+                () -> gate.operatorVerdict(target.name()) == TargetGate.Verdict.PAUSED ? 1 : 0);
     }
 
     /** A run if this instance owns the target (schedules and catch-ups); another instance sweeps it otherwise. */
     public Uni<SweepResult> runIfOwned(Target target) {
-        return gate.owns(target.name()) ? run(target) : Uni.createFrom().item(SweepResult.skipped(target.name()));
+        return gate.verdict(target.name()).owner() ? run(target)
+                : Uni.createFrom().item(SweepResult.skipped(target.name()));
     }
 
     /** The run going on for this target, or a new one, whoever owns it (an operator asked for it). */
@@ -71,7 +73,7 @@ public class SweepRuns {
     }
 
     private Uni<SweepResult> start(Target target) {
-        if (gate.isPaused(target.name())) {
+        if (gate.operatorVerdict(target.name()) == TargetGate.Verdict.PAUSED) {
             SweepResult skipped = SweepResult.skipped(target.name());
             metrics.sweepRun(target.name(), skipped.outcome(), skipped.duration());
             return Uni.createFrom().item(skipped);

@@ -21,8 +21,8 @@ import io.vertx.core.Vertx;
 
 /**
  * Puts the sweep on Quarkus' scheduler: one job per target (its interval or cron), whose runs never overlap, and
- * one job refreshing the backlog gauges. The look-ahead of each target runs on a timer of its own, twice per window:
- * it never waits behind a sweep that is slow, or failing while PostgreSQL does not answer.
+ * one job refreshing the backlog gauges. The look-ahead of each target runs on a timer of its own, five times per
+ * window: it never waits behind a sweep that is slow, or failing while PostgreSQL does not answer.
  */
 @ApplicationScoped
 public class SweepSchedule {
@@ -127,7 +127,7 @@ public class SweepSchedule {
     private Uni<Void> measureBacklog(Collection<Target> targets) {
         return Multi.createFrom().iterable(targets)
                 .onItem().transformToUniAndConcatenate(target -> {
-                    if (gate.owns(target.name())) {
+                    if (gate.verdict(target.name()).owner()) {
                         return backlog.measure(target);
                     }
                     backlog.forget(target.name());

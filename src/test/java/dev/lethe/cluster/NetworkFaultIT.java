@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
+import dev.lethe.testsupport.fixture.ScenarioTime;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.network.FaultProxy;
 import dev.lethe.testsupport.network.PacketDrop;
@@ -119,9 +120,9 @@ class NetworkFaultIT {
     void stopLoadAndCheck() throws InterruptedException {
         load.shutdownNow();
         load.awaitTermination(5, TimeUnit.SECONDS);
-        // The last rows written fall due within two seconds: only then does "none due left" mean "none left behind".
-        Fleet.sleep(Duration.ofSeconds(2));
-        Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(60), System.nanoTime());
+        // Every row the load wrote falls due within two seconds of its writing: nothing left at all means nothing
+        // left behind.
+        Fleet.awaitMillis(() -> rows.left() == 0, Duration.ofSeconds(60), System.nanoTime());
         assertThat(rows.deletedEarly()).as("rows deleted before their expiry").isZero();
         assertThat(rows.deletedTwice()).as("rows deleted twice").isZero();
     }
@@ -132,7 +133,7 @@ class NetworkFaultIT {
         ServiceProcess a = fleet.ownerOf("message").orElseThrow();
         ServiceProcess b = fleet.live().stream().filter(i -> i != a).findFirst().orElseThrow();
         FaultProxy link = postgresLinks.get(instanceNumber(a));
-        Fleet.sleep(Duration.ofSeconds(3));
+        ScenarioTime.pass(Duration.ofSeconds(3));
 
         long cut = System.nanoTime();
         link.blackhole();
@@ -149,7 +150,7 @@ class NetworkFaultIT {
         while (System.nanoTime() - cut < Duration.ofSeconds(30).toNanos()) {
             mostOwners[0] = Math.max(mostOwners[0], mostOwners());
             assertThat(readiness(a)).as("readiness answers within a second, DOWN while cut off").isEqualTo(503);
-            Fleet.sleep(Duration.ofMillis(200));
+            ScenarioTime.pass(Duration.ofMillis(200));
         }
         long lagWhileCut = rows.lagMillis(0.99, duringCut);
 
@@ -170,7 +171,7 @@ class NetworkFaultIT {
     @Test
     @Order(2)
     void postgresUnreachableForEveryoneFor3MinutesThenBackDeletesTheBacklogAndIsOnTimeAtOnce() {
-        Fleet.sleep(Duration.ofSeconds(3));
+        ScenarioTime.pass(Duration.ofSeconds(3));
         long cut = System.nanoTime();
         postgresLinks.forEach(FaultProxy::blackhole);
         long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
@@ -178,7 +179,7 @@ class NetworkFaultIT {
         while (System.nanoTime() - cut < Duration.ofMinutes(3).toNanos()) {
             assertThat(fleet.live()).allSatisfy(instance -> assertThat(readiness(instance))
                     .as("readiness answers within a second, DOWN").isEqualTo(503));
-            Fleet.sleep(Duration.ofSeconds(1));
+            ScenarioTime.pass(Duration.ofSeconds(1));
         }
         long backlog = rows.dueLeft();
         long restored = System.nanoTime();
@@ -186,7 +187,7 @@ class NetworkFaultIT {
         postgresLinks.forEach(FaultProxy::forward);
         long ready = Fleet.awaitMillis(fleet::allReady, Duration.ofSeconds(60), restored);
         long drained = Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(60), restored);
-        Fleet.sleep(Duration.ofSeconds(8));
+        ScenarioTime.pass(Duration.ofSeconds(8));
         long lagAfter = rows.lagMillis(0.99, afterRestore);
         long lateAfter = rows.deletedLaterThan(Duration.ofSeconds(1), afterRestore);
 
@@ -200,13 +201,13 @@ class NetworkFaultIT {
     @Test
     @Order(3)
     void redisCutOffFor30sKeepsDeletionOnTimeAndResubscribesWithinSeconds() {
-        Fleet.sleep(Duration.ofSeconds(3));
+        ScenarioTime.pass(Duration.ofSeconds(3));
         long cut = System.nanoTime();
         redisLinks.forEach(FaultProxy::blackhole);
         long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
                 Duration.ofSeconds(15), cut);
         Instant duringCut = Instant.now().plusSeconds(2);
-        Fleet.sleep(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
+        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
         long lagWhileCut = rows.lagMillis(0.99, duringCut);
 
         long restored = System.nanoTime();
@@ -229,7 +230,7 @@ class NetworkFaultIT {
         ServiceProcess a = fleet.ownerOf("message").orElseThrow();
         ServiceProcess b = fleet.live().stream().filter(i -> i != a).findFirst().orElseThrow();
         PacketDrop partition = PacketDrop.of(postgresLinks.get(instanceNumber(a)).port());
-        Fleet.sleep(Duration.ofSeconds(3));
+        ScenarioTime.pass(Duration.ofSeconds(3));
 
         long cut = System.nanoTime();
         partition.drop();
@@ -246,7 +247,7 @@ class NetworkFaultIT {
         while (System.nanoTime() - cut < Duration.ofSeconds(30).toNanos()) {
             mostOwners[0] = Math.max(mostOwners[0], mostOwners());
             assertThat(readiness(a)).as("readiness answers within a second, DOWN while cut off").isEqualTo(503);
-            Fleet.sleep(Duration.ofMillis(200));
+            ScenarioTime.pass(Duration.ofMillis(200));
         }
         long lagWhileCut = rows.lagMillis(0.99, duringCut);
 
@@ -273,12 +274,12 @@ class NetworkFaultIT {
     void postgresDroppingEveryPacketFor30sForEveryoneIsOnTimeWithin2sOfTheHeal() {
         Assumptions.assumeTrue(PacketDrop.available(), "partitions need nftables, as root");
         List<PacketDrop> partitions = postgresLinks.stream().map(link -> PacketDrop.of(link.port())).toList();
-        Fleet.sleep(Duration.ofSeconds(3));
+        ScenarioTime.pass(Duration.ofSeconds(3));
         long cut = System.nanoTime();
         partitions.forEach(PacketDrop::drop);
         long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
                 Duration.ofSeconds(15), cut);
-        Fleet.sleep(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
+        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
         long backlog = rows.dueLeft();
 
         long healed = System.nanoTime();
@@ -289,7 +290,7 @@ class NetworkFaultIT {
         long firstDeletion = Fleet.awaitMillis(() -> rows.firstDeletionMillis(healedAt) >= 0, Duration.ofSeconds(30),
                 healed);
         long drained = Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(60), healed);
-        Fleet.sleep(Duration.ofSeconds(6));
+        ScenarioTime.pass(Duration.ofSeconds(6));
         long lagAfter = rows.lagMillis(0.99, onTimeFrom);
         long lateAfter = rows.deletedLaterThan(Duration.ofSeconds(1), onTimeFrom);
 
@@ -308,13 +309,13 @@ class NetworkFaultIT {
     void redisDroppingEveryPacketFor30sIsSubscribedAgainWithin2sOfTheHeal() {
         Assumptions.assumeTrue(PacketDrop.available(), "partitions need nftables, as root");
         List<PacketDrop> partitions = redisLinks.stream().map(link -> PacketDrop.of(link.port())).toList();
-        Fleet.sleep(Duration.ofSeconds(3));
+        ScenarioTime.pass(Duration.ofSeconds(3));
         long cut = System.nanoTime();
         partitions.forEach(PacketDrop::drop);
         long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
                 Duration.ofSeconds(15), cut);
         Instant duringCut = Instant.now().plusSeconds(2);
-        Fleet.sleep(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
+        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
         long lagWhileCut = rows.lagMillis(0.99, duringCut);
 
         long healed = System.nanoTime();

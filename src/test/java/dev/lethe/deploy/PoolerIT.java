@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
+import dev.lethe.testsupport.fixture.ScenarioTime;
 import dev.lethe.testsupport.fixture.Measurements;
 import dev.lethe.testsupport.process.PgBouncer;
 import dev.lethe.testsupport.process.ServiceProcess;
@@ -137,7 +138,7 @@ class PoolerIT {
                         + " - query_start)), 0)::int8 FROM pg_stat_activity WHERE state = 'active'"
                         + " AND query LIKE '/* lethe:%' AND datname = current_database()");
                 longest = Math.max(longest, ((Number) running.get(0)).longValue());
-                Fleet.sleep(Duration.ofMillis(200));
+                ScenarioTime.pass(Duration.ofMillis(200));
             }
             application.rollback();
         }

@@ -25,6 +25,7 @@ import dev.lethe.testsupport.client.Keys;
 import dev.lethe.testsupport.client.Sql;
 import dev.lethe.testsupport.fixture.ExpiringRows;
 import dev.lethe.testsupport.fixture.Fleet;
+import dev.lethe.testsupport.fixture.ScenarioTime;
 import dev.lethe.testsupport.process.RedisServer;
 import dev.lethe.testsupport.process.ServiceProcess;
 
@@ -60,11 +61,11 @@ class QuietAlertsIT {
                 ExpiringRows rows = new ExpiringRows(sql, redis.uri(), PREFIX);
                 load.scheduleAtFixedRate(() -> rows.messages(100, Duration.ofSeconds(1), Duration.ofSeconds(1)), 0,
                         100, TimeUnit.MILLISECONDS);
-                Fleet.sleep(Duration.ofSeconds(15));
+                ScenarioTime.pass(Duration.ofSeconds(15));
                 List<Map<String, Double>> scrapes = new ArrayList<>();
                 for (int i = 0; i < SCRAPES; i++) {
                     scrapes.add(service.metrics().series());
-                    Fleet.sleep(STEP);
+                    ScenarioTime.pass(STEP);
                 }
                 Path folder = AlertRulesTest.ruleFile().getParent();
                 Files.writeString(folder.resolve("quiet-test.yaml"), promtoolTest(scrapes));

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.lethe.testsupport.client.Sql;
+import dev.lethe.testsupport.fixture.ScenarioTime;
 import dev.lethe.testsupport.process.PostgresServer;
 import dev.lethe.testsupport.process.ServiceProcess;
 
@@ -149,7 +150,7 @@ class StartupFailureIT {
     }
 
     @Test
-    void postgresAnsweringLateIsWaitedFor() throws InterruptedException {
+    void postgresAnsweringLateIsWaitedFor() {
         try (PostgresServer postgres = PostgresServer.launch()) {
             postgres.sql("postgres").execute("CREATE DATABASE chat");
             postgres.sql("chat").execute("CREATE TABLE \"Message\" (\"id\" uuid PRIMARY KEY,"
@@ -158,7 +159,7 @@ class StartupFailureIT {
             try (ServiceProcess service = ServiceProcess.start(Map.of(
                     "quarkus.datasource.reactive.url", postgres.url("chat"),
                     "lethe.targets.message.table", "Message"))) {
-                Thread.sleep(8_000);
+                ScenarioTime.pass(Duration.ofSeconds(8));
                 postgres.start();
                 service.awaitStarted(Duration.ofSeconds(60));
                 assertThat(service.output()).contains("Waiting for PostgreSQL at " + postgres.url("chat")
