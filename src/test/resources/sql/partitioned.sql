@@ -14,7 +14,7 @@ WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
   AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
 RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
--- deleteDueIds
+-- deleteLookaheadIds
 /* lethe:events:lookahead */
 WITH picked AS (
   SELECT "id" FROM "chat"."event_log"

@@ -12,7 +12,7 @@ DELETE FROM "public"."refresh_tokens"
 WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
 RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
--- deleteDueIds
+-- deleteLookaheadIds
 /* lethe:refresh:lookahead */
 WITH picked AS (
   SELECT ctid FROM "public"."refresh_tokens"

@@ -4,59 +4,33 @@
 /* lethe:message:event */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
-  WHERE "id" = ANY($1::uuid[])
-    AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("readOnce" AND "readAt" IS NOT NULL))
+  WHERE "id" = ANY($1::text[])
+    AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
          AND (NOT "legalHold")
          AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
-  FOR UPDATE SKIP LOCKED),
-deleted AS (
-  DELETE FROM "public"."Message"
-  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
-  RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key),
-children AS (
-  DELETE FROM "public"."Attachment"
-  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
-  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
-outboxed AS (
-  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'event', 'message', row_id::text, NULL, 'event' FROM deleted)
-SELECT r0, r1 FROM deleted;
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."Message"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
 
--- deleteDueIds
+-- deleteLookaheadIds
 /* lethe:message:lookahead */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
-  WHERE "id" = ANY($1::uuid[])
-    AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("readOnce" AND "readAt" IS NOT NULL))
+  WHERE "id" = ANY($1::text[])
+    AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
          AND (NOT "legalHold")
          AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
-  FOR UPDATE SKIP LOCKED),
-deleted AS (
-  DELETE FROM "public"."Message"
-  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
-  RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key),
-children AS (
-  DELETE FROM "public"."Attachment"
-  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
-  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
-outboxed AS (
-  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
-SELECT r0, r1 FROM deleted;
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."Message"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
 
 -- inspectByIds
 /* lethe:message:inspect */
-SELECT "id", CASE WHEN ("readOnce" AND "readAt" IS NOT NULL) THEN -1e9 ELSE EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8 END, COALESCE((NOT "legalHold"), false)
+SELECT "id", EXTRACT(EPOCH FROM ("expiresAt" - (now() AT TIME ZONE 'UTC')))::float8, COALESCE((NOT "legalHold"), false)
 FROM "public"."Message"
-WHERE "id" = ANY($1::uuid[]);
+WHERE "id" = ANY($1::text[]);
 
 -- sweepExpired
 /* lethe:message:sweep */
@@ -66,23 +40,10 @@ WITH picked AS (
     AND (NOT "legalHold")
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
   ORDER BY "expiresAt" LIMIT $1
-  FOR UPDATE SKIP LOCKED),
-deleted AS (
-  DELETE FROM "public"."Message"
-  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
-  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
-children AS (
-  DELETE FROM "public"."Attachment"
-  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
-  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
-outboxed AS (
-  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
-SELECT r0 FROM deleted;
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."Message"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
 
 -- sweepExpiredInPages
 /* lethe:message:sweep-pages */
@@ -94,49 +55,10 @@ WITH picked AS (
     AND (NOT "legalHold")
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
   LIMIT $3
-  FOR UPDATE SKIP LOCKED),
-deleted AS (
-  DELETE FROM "public"."Message"
-  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
-  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
-children AS (
-  DELETE FROM "public"."Attachment"
-  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
-  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
-outboxed AS (
-  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
-SELECT r0 FROM deleted;
-
--- sweepAlsoDue
-/* lethe:message:sweep-also-due */
-WITH picked AS (
-  SELECT ctid FROM "public"."Message"
-  WHERE ("readOnce" AND "readAt" IS NOT NULL)
-    AND (NOT "legalHold")
-    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
-  LIMIT $1
-  FOR UPDATE SKIP LOCKED),
-deleted AS (
-  DELETE FROM "public"."Message"
-  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
-  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
-children AS (
-  DELETE FROM "public"."Attachment"
-  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
-  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
-outboxed AS (
-  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
-  UNION ALL
-  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
-SELECT r0 FROM deleted;
+  FOR UPDATE SKIP LOCKED)
+DELETE FROM "public"."Message"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
 
 -- lookaheadSnapshot
 /* lethe:message:lookahead-snapshot */
@@ -161,12 +83,7 @@ FROM (SELECT "expiresAt" AS e FROM "public"."Message"
 
 -- countAlsoDue
 /* lethe:message:count-also-due */
-SELECT count(*)::int8
-FROM (SELECT 1 FROM "public"."Message"
-      WHERE ("readOnce" AND "readAt" IS NOT NULL)
-        AND (NOT "legalHold")
-        AND NOT COALESCE("expiresAt" <= (now() AT TIME ZONE 'UTC'), false)
-      LIMIT $1) due;
+SELECT 0::int8 WHERE $1::int4 IS NOT NULL;
 
 -- tableSize
 /* lethe:message:table-size */

@@ -1,5 +1,10 @@
 package dev.lethe.admin;
 
+import static dev.lethe.sql.LetheStatements.KEY_AUTHENTICATE;
+import static dev.lethe.sql.LetheStatements.KEY_CREATE;
+import static dev.lethe.sql.LetheStatements.KEY_LIST;
+import static dev.lethe.sql.LetheStatements.KEY_REVOKE;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,7 +20,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.lethe.sql.LetheSchema;
 import dev.lethe.store.Database;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -32,20 +36,6 @@ public class ApiKeys {
     static final String PREFIX = "lethe_";
     private static final int KEY_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
-
-    /** Looks the key up and records its use in one statement; missing, expired and revoked keys find no row. */
-    private static final String AUTHENTICATE = LetheSchema.sql("""
-            UPDATE {api_keys} SET last_used_at = GREATEST(now(), COALESCE(last_used_at, now()))
-            WHERE key_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
-            RETURNING id, name, scopes, key_hash""");
-    private static final String CREATE = LetheSchema.sql("""
-            INSERT INTO {api_keys} (id, name, key_hash, expires_at, scopes) VALUES ($1, $2, $3, $4, $5)
-            RETURNING created_at, expires_at""");
-    private static final String LIST = LetheSchema.sql("""
-            SELECT id, name, scopes, created_at, last_used_at, expires_at, revoked_at FROM {api_keys}
-            ORDER BY created_at, id""");
-    private static final String REVOKE = LetheSchema.sql(
-            "UPDATE {api_keys} SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING name");
 
     /** A key as listed: never its material. */
     public record ApiKeyView(UUID id, String name, List<String> scopes, OffsetDateTime createdAt,
@@ -65,7 +55,7 @@ public class ApiKeys {
 
     /** The caller a valid key stands for, its use recorded (never NULL, never backwards); empty for any other key. */
     Uni<Optional<Caller>> authenticate(byte[] hash) {
-        return database.execute(AUTHENTICATE, Tuple.of(Buffer.buffer(hash))).map(rows -> {
+        return database.execute(KEY_AUTHENTICATE, Tuple.of(Buffer.buffer(hash))).map(rows -> {
             for (Row row : rows) {
                 if (MessageDigest.isEqual(row.getBuffer(3).getBytes(), hash)) {
                     return Optional.of(new Caller(Optional.of(row.getUUID(0)), row.getString(1),
@@ -82,7 +72,7 @@ public class ApiKeys {
         String key = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         UUID id = UUID.randomUUID();
         List<String> labels = labels(scopes);
-        return database.execute(CREATE, Tuple.of(id, name, Buffer.buffer(hash(key)), expiresAt.orElse(null),
+        return database.execute(KEY_CREATE, Tuple.of(id, name, Buffer.buffer(hash(key)), expiresAt.orElse(null),
                 labels.toArray(String[]::new)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
@@ -91,7 +81,7 @@ public class ApiKeys {
     }
 
     Uni<List<ApiKeyView>> list() {
-        return database.execute(LIST).map(rows -> {
+        return database.execute(KEY_LIST).map(rows -> {
             List<ApiKeyView> keys = new ArrayList<>();
             for (Row row : rows) {
                 keys.add(new ApiKeyView(row.getUUID(0), row.getString(1), labels(scopes(row.getArrayOfStrings(2))),
@@ -104,7 +94,7 @@ public class ApiKeys {
 
     /** Revokes a key and returns its name; empty if there is no such key. Revoking twice keeps the first time. */
     Uni<Optional<String>> revoke(UUID id) {
-        return database.execute(REVOKE, Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.<String>empty()
+        return database.execute(KEY_REVOKE, Tuple.of(id)).map(rows -> rows.size() == 0 ? Optional.<String>empty()
                 : Optional.of(rows.iterator().next().getString(0)));
     }
 

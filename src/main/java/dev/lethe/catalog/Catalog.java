@@ -1,5 +1,11 @@
 package dev.lethe.catalog;
 
+import static dev.lethe.sql.LetheStatements.CATALOG_COLUMNS;
+import static dev.lethe.sql.LetheStatements.CATALOG_LEADING_INDEX_COLUMNS;
+import static dev.lethe.sql.LetheStatements.CATALOG_PARTIAL_INDEX_PREDICATES;
+import static dev.lethe.sql.LetheStatements.CATALOG_RELATION;
+import static dev.lethe.sql.LetheStatements.TIME_ZONE_CHECK;
+
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,23 +30,6 @@ final class Catalog {
     record Column(String name, String type, String displayType) {
     }
 
-    private static final String RELATION = "SELECT c.oid::int8, n.nspname::text, c.relname::text,"
-            + " has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'DELETE'), c.relkind = 'p'"
-            + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')";
-
-    private static final String COLUMNS = "SELECT a.attname::text, COALESCE(b.typname, t.typname)::text,"
-            + " format_type(a.atttypid, a.atttypmod)"
-            + " FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_type b ON b.oid = t.typbasetype"
-            + " WHERE a.attrelid = $1::int8::oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attname = ANY($2::text[])";
-
-    private static final String LEADING_INDEX_COLUMNS = "SELECT DISTINCT a.attname::text FROM pg_index i"
-            + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-            + " WHERE i.indrelid = $1::int8::oid AND i.indisvalid";
-
-    private static final String PARTIAL_INDEX_PREDICATES = "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i"
-            + " WHERE i.indrelid = $1::int8::oid AND i.indisvalid AND i.indpred IS NOT NULL";
-
     private final Database database;
 
     Catalog(Database database) {
@@ -48,7 +37,7 @@ final class Catalog {
     }
 
     Uni<Optional<Relation>> relation(QualifiedName table) {
-        return database.execute(RELATION, Tuple.of(table.sql()))
+        return database.execute(CATALOG_RELATION, Tuple.of(table.sql()))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return Optional.empty();
@@ -60,7 +49,7 @@ final class Catalog {
     }
 
     Uni<Map<String, Column>> columns(Relation relation, List<String> names) {
-        return database.execute(COLUMNS, Tuple.of(relation.oid(), names.toArray(String[]::new)))
+        return database.execute(CATALOG_COLUMNS, Tuple.of(relation.oid(), names.toArray(String[]::new)))
                 .map(rows -> {
                     Map<String, Column> columns = new HashMap<>();
                     for (Row row : rows) {
@@ -72,7 +61,7 @@ final class Catalog {
     }
 
     Uni<Set<String>> leadingIndexColumns(Relation relation) {
-        return database.execute(LEADING_INDEX_COLUMNS, Tuple.of(relation.oid()))
+        return database.execute(CATALOG_LEADING_INDEX_COLUMNS, Tuple.of(relation.oid()))
                 .map(rows -> {
                     Set<String> columns = new TreeSet<>();
                     rows.forEach(row -> columns.add(row.getString(0)));
@@ -81,7 +70,7 @@ final class Catalog {
     }
 
     Uni<List<String>> partialIndexPredicates(Relation relation) {
-        return database.execute(PARTIAL_INDEX_PREDICATES, Tuple.of(relation.oid()))
+        return database.execute(CATALOG_PARTIAL_INDEX_PREDICATES, Tuple.of(relation.oid()))
                 .map(rows -> {
                     List<String> predicates = new java.util.ArrayList<>();
                     rows.forEach(row -> predicates.add(row.getString(0)));
@@ -90,7 +79,7 @@ final class Catalog {
     }
 
     Uni<Void> isKnownTimeZone(String zone) {
-        return database.execute("SELECT now() AT TIME ZONE $1", Tuple.of(zone)).replaceWithVoid();
+        return database.execute(TIME_ZONE_CHECK, Tuple.of(zone)).replaceWithVoid();
     }
 
     /**

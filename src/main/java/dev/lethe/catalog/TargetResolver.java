@@ -205,16 +205,16 @@ final class TargetResolver {
                         + ((PgException) e).getErrorMessage()));
     }
 
+    /** Prepares one of Lethe's own statements without running it. */
+    Uni<Void> prepare(String statement) {
+        return catalog.prepare(statement);
+    }
+
     /** Prepares every statement of a target once, so that a statement the database refuses stops the start. */
     Uni<Void> prepare(Target target) {
         String property = PREFIX + target.name();
-        TargetStatements sql = target.sql();
-        List<String> statements = new ArrayList<>(List.of(sql.deleteEventIds(), sql.deleteDueIds(),
-                sql.inspectByIds(), sql.sweepExpired(), sql.sweepExpiredInPages(), sql.lookaheadSnapshot(),
-                sql.lookahead(), sql.backlog(), sql.countAlsoDue(), sql.tableSize()));
-        sql.sweepAlsoDue().ifPresent(statements::add);
         Uni<Void> all = Uni.createFrom().voidItem();
-        for (String statement : statements) {
+        for (String statement : target.sql().all().values()) {
             all = all.chain(() -> catalog.prepare(statement)
                     .onFailure(PgException.class).transform(e -> new Problem(property + ": Lethe could not prepare "
                             + statement + ": " + ((PgException) e).getErrorMessage())));

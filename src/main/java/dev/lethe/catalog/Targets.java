@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import dev.lethe.config.LetheConfig;
+import dev.lethe.sql.LetheStatements;
 import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
@@ -56,10 +57,21 @@ public class Targets {
         sweeps = Map.copyOf(overrides);
     }
 
-    /** Once Lethe's own schema is in place: adds Lethe's own targets, and prepares every statement once. */
+    /**
+     * Once Lethe's own schema is in place: adds Lethe's own targets, and prepares every statement once, its own and
+     * each target's, so that one the database refuses stops the start instead of failing later.
+     */
     public void prepare() {
         Map<String, Target> resolved = new LinkedHashMap<>(byName);
         List<String> problems = new ArrayList<>();
+        LetheStatements.all().forEach((name, statement) -> {
+            try {
+                resolver.prepare(statement).await().atMost(CATALOG_WAIT);
+            } catch (RuntimeException failure) {
+                problems.add("Lethe's own statement " + name + " does not prepare (" + Failures.describe(failure)
+                        + "): its schema lethe may be from another release");
+            }
+        });
         BuiltInTargets.all().forEach((name, builtIn) -> resolveOne(name, builtIn, resolved).ifPresent(problems::add));
         for (Target target : resolved.values()) {
             try {

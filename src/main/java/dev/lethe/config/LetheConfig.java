@@ -261,8 +261,11 @@ public interface LetheConfig {
         @DurationMax(minutes = 1)
         Duration reconnectMinBackoff();
 
-        /** Longest delay between resubscription attempts: how soon after Redis is back the subscription is too. */
-        @WithDefault("1s")
+        /**
+         * Longest delay between resubscription attempts: with the ping interval, how soon after Redis is back the
+         * subscription is too.
+         */
+        @WithDefault("500ms")
         @DurationMin(millis = 1)
         @DurationMax(minutes = 5)
         Duration reconnectMaxBackoff();

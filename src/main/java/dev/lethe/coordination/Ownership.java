@@ -1,5 +1,10 @@
 package dev.lethe.coordination;
 
+import static dev.lethe.sql.LetheStatements.LEASE_CLAIM;
+import static dev.lethe.sql.LetheStatements.LEASE_CREATE;
+import static dev.lethe.sql.LetheStatements.LEASE_HEARTBEAT;
+import static dev.lethe.sql.LetheStatements.LEASE_RESIGN;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -17,7 +22,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.sql.LetheSchema;
 import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import dev.lethe.support.RateLimitedLog;
@@ -44,40 +48,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class Ownership {
 
     private static final Logger LOG = Logger.getLogger(Ownership.class);
-
-    /** Live instances other than this one, and the leases of this instance's targets. */
-    private static final String HEARTBEAT = LetheSchema.sql("""
-            /* lethe:coordination:heartbeat */
-            WITH me AS (
-              INSERT INTO {instances} (id, host, expires_at) VALUES ($1, $2, now() + $3::int8 * interval '1 millisecond')
-              ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at),
-            forgotten AS (
-              DELETE FROM {instances} WHERE expires_at < now() - interval '1 hour')
-            SELECT (SELECT count(*) FROM {instances} WHERE expires_at > now() AND id <> $1)::int4,
-                   l.target, l.owner, EXTRACT(EPOCH FROM (l.expires_at - now()))::float8
-            FROM {leases} l
-            WHERE l.target = ANY($4::text[])""");
-
-    /** Hands back {@code $3}, then renews or takes {@code $2} where this instance holds them or nobody does. */
-    private static final String CLAIM = LetheSchema.sql("""
-            /* lethe:coordination:claim */
-            WITH released AS (
-              UPDATE {leases} SET owner = NULL, expires_at = now()
-              WHERE target = ANY($3::text[]) AND owner = $1)
-            UPDATE {leases}
-            SET owner = $1, expires_at = now() + $4::int8 * interval '1 millisecond',
-                acquired_at = CASE WHEN owner = $1 THEN acquired_at ELSE now() END
-            WHERE target = ANY($2::text[]) AND (owner = $1 OR owner IS NULL OR expires_at <= now())
-            RETURNING target""");
-
-    private static final String CREATE_LEASES = LetheSchema.sql(
-            "INSERT INTO {leases} (target) SELECT unnest($1::text[]) ON CONFLICT (target) DO NOTHING");
-
-    private static final String RESIGN = LetheSchema.sql("""
-            /* lethe:coordination:resign */
-            WITH released AS (
-              UPDATE {leases} SET owner = NULL, expires_at = now() WHERE owner = $1)
-            DELETE FROM {instances} WHERE id = $1""");
 
     /** The pause before the next tick after one that failed. */
     private static final Duration AFTER_FAILURE = Duration.ofMillis(200);
@@ -123,7 +93,7 @@ public class Ownership {
         this.targets = names.stream().sorted().toList();
         this.targetArray = targets.toArray(String[]::new);
         this.onAcquired = onAcquired;
-        database.execute(CREATE_LEASES, Tuple.of((Object) targetArray)).await().atMost(database.deadline());
+        database.execute(LEASE_CREATE, Tuple.of((Object) targetArray)).await().atMost(database.deadline());
         tick().await().atMost(database.deadline().multipliedBy(2));
         scheduleTick(interval);
     }
@@ -135,7 +105,8 @@ public class Ownership {
 
     /**
      * Whether another instance owned the target at this instance's last heartbeat, and that heartbeat is recent: its
-     * events are that instance's to act on. False while this instance cannot reach the database, when nobody may own it.
+     * events are that instance's to act on. False while this instance cannot reach the database, when nobody may own
+     * it.
      */
     public boolean ownedElsewhere(String target) {
         return System.nanoTime() - lastHeartbeatNanos < lease.toNanos() && elsewhere.contains(target);
@@ -156,7 +127,8 @@ public class Ownership {
         }
         owned.clear();
         try {
-            database.execute(RESIGN, Tuple.of(instance), interval, INTERVAL).await().atMost(interval.plusSeconds(1));
+            database.execute(LEASE_RESIGN, Tuple.of(instance), interval, INTERVAL)
+                    .await().atMost(interval.plusSeconds(1));
         } catch (RuntimeException e) {
             LOG.debugf("Could not hand the leases back (%s); they end by themselves within %d ms",
                     Failures.describe(e), lease.toMillis());
@@ -175,7 +147,8 @@ public class Ownership {
         if (stopped) {
             return Uni.createFrom().item(interval);
         }
-        return database.execute(HEARTBEAT, Tuple.of(instance, host, lease.toMillis(), targetArray), interval, INTERVAL)
+        return database.execute(LEASE_HEARTBEAT, Tuple.of(instance, host, lease.toMillis(), targetArray), interval,
+                INTERVAL)
                 .chain(rows -> {
                     lastHeartbeatNanos = System.nanoTime();
                     Map<String, LeasePlan.Lease> leases = new HashMap<>();
@@ -209,7 +182,7 @@ public class Ownership {
     private Uni<Duration> rebalance(Map<String, LeasePlan.Lease> leases, int count) {
         LeasePlan plan = LeasePlan.decide(instance, targets, leases, count, interval);
         long claimNanos = System.nanoTime();
-        return database.execute(CLAIM, Tuple.of(instance, plan.claim().toArray(String[]::new),
+        return database.execute(LEASE_CLAIM, Tuple.of(instance, plan.claim().toArray(String[]::new),
                 plan.handBack().toArray(String[]::new), lease.toMillis()), interval, INTERVAL)
                 .map(rows -> {
                     long until = claimNanos + (long) (lease.toNanos() * (1 - SAFETY));

@@ -1,5 +1,9 @@
 package dev.lethe.coordination;
 
+import static dev.lethe.sql.LetheStatements.PAUSE_PAUSED;
+import static dev.lethe.sql.LetheStatements.PAUSE_SET;
+import static dev.lethe.sql.LetheStatements.PAUSE_STATES;
+
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.sql.LetheSchema;
 import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import io.quarkus.scheduler.Scheduled.ConcurrentExecution;
@@ -33,14 +36,6 @@ public class TargetPauses {
     /** A target's pause state as recorded in lethe.target_state. */
     public record State(boolean paused, OffsetDateTime changedAt, String changedBy) {
     }
-
-    private static final String PAUSED = LetheSchema.sql("SELECT target FROM {target_state} WHERE paused");
-    private static final String STATES = LetheSchema.sql(
-            "SELECT target, paused, changed_at, changed_by FROM {target_state}");
-    private static final String SET = LetheSchema.sql("""
-            INSERT INTO {target_state} (target, paused, changed_at, changed_by) VALUES ($1, $2, now(), $3)
-            ON CONFLICT (target) DO UPDATE
-            SET paused = EXCLUDED.paused, changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by""");
 
     private final Database database;
     private final Scheduler scheduler;
@@ -68,7 +63,7 @@ public class TargetPauses {
     }
 
     Uni<Void> refresh() {
-        return database.execute(PAUSED)
+        return database.execute(PAUSE_PAUSED)
                 .invoke(rows -> {
                     Set<String> now = new HashSet<>();
                     rows.forEach(row -> now.add(row.getString(0)));
@@ -83,7 +78,7 @@ public class TargetPauses {
 
     /** Records a pause or resume, and applies it to this instance at once. */
     public Uni<Void> set(String target, boolean pause, String by) {
-        return database.execute(SET, Tuple.of(target, pause, by)).invoke(done -> applied(target, pause))
+        return database.execute(PAUSE_SET, Tuple.of(target, pause, by)).invoke(done -> applied(target, pause))
                 .replaceWithVoid();
     }
 
@@ -99,7 +94,7 @@ public class TargetPauses {
     }
 
     public Uni<Map<String, State>> states() {
-        return database.execute(STATES)
+        return database.execute(PAUSE_STATES)
                 .map(rows -> {
                     Map<String, State> states = new HashMap<>();
                     for (Row row : rows) {

@@ -58,7 +58,8 @@ public class BatchDeleter implements BatchSender {
         AtomicLong startedNanos = new AtomicLong();
         return retrying(Uni.createFrom().deferred(() -> {
             startedNanos.set(System.nanoTime());
-            String statement = source == Source.EVENT ? target.sql().deleteEventIds() : target.sql().deleteDueIds();
+            String statement = source == Source.EVENT ? target.sql().deleteEventIds()
+                    : target.sql().deleteLookaheadIds();
             return database.execute(statement, Tuple.of((Object) ids));
         }))
                 .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))

@@ -1,5 +1,9 @@
 package dev.lethe.schema;
 
+import static dev.lethe.sql.LetheStatements.SCHEMA_EXISTS;
+import static dev.lethe.sql.LetheStatements.SCHEMA_LOCK;
+import static dev.lethe.sql.LetheStatements.SCHEMA_VERSION;
+
 import java.time.Duration;
 import java.util.List;
 
@@ -8,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.lethe.config.LetheConfig;
-import dev.lethe.sql.LetheSchema;
 import dev.lethe.store.Database;
 import dev.lethe.support.ClasspathText;
 import io.quarkus.runtime.configuration.ConfigurationException;
@@ -29,10 +32,8 @@ public class Migrations {
     /** The scripts, in order; each records its own version in lethe.schema_version. */
     static final List<String> SCRIPTS = List.of("db/lethe/V1__admin.sql", "db/lethe/V2__outbox.sql",
             "db/lethe/V3__coordination.sql", "db/lethe/V4__key_scopes.sql");
-    private static final String EXISTS = LetheSchema.sql("SELECT to_regclass('{schema_version}') IS NOT NULL");
-    private static final String VERSION = LetheSchema.sql("SELECT COALESCE(max(version), 0) FROM {schema_version}");
-    /** The advisory lock taken while upgrading: "LETH" and -1, in a key space no application uses. */
-    private static final String LOCK = "SELECT pg_advisory_xact_lock(1279611976, -1)";
+    /** The budget of every migration statement. */
+    private static final String STARTUP_WAIT = "lethe.database.startup-wait";
 
     private final Database database;
     private final LetheConfig config;
@@ -45,7 +46,7 @@ public class Migrations {
     /** Blocks until the schema is current; call from the startup thread. */
     public void ensure(Duration timeout) {
         if (!config.migrations().apply()) {
-            int version = database.transaction(timeout, "lethe.database.startup-wait", Migrations::version).await().indefinitely();
+            int version = database.transaction(timeout, STARTUP_WAIT, Migrations::version).await().indefinitely();
             if (version < SCRIPTS.size()) {
                 throw new ConfigurationException("Lethe cannot start: its schema is at version " + version
                         + " and this release needs " + SCRIPTS.size() + ". Apply " + String.join(", ",
@@ -57,7 +58,8 @@ public class Migrations {
         for (int index = 0; index < SCRIPTS.size(); index++) {
             int version = index + 1;
             String script = SCRIPTS.get(index);
-            boolean applied = database.transaction(timeout, "lethe.database.startup-wait", connection -> apply(connection, version, script))
+            boolean applied = database.transaction(timeout, STARTUP_WAIT, connection -> apply(connection, version,
+                    script))
                     .await().indefinitely();
             if (applied) {
                 LOG.infof("Applied %s to Lethe's schema", script);
@@ -66,7 +68,7 @@ public class Migrations {
     }
 
     private static Uni<Boolean> apply(SqlConnection connection, int version, String script) {
-        return connection.query(LOCK).execute()
+        return connection.query(SCHEMA_LOCK).execute()
                 .chain(() -> version(connection))
                 .chain(current -> {
                     if (current >= version) {
@@ -79,8 +81,8 @@ public class Migrations {
 
     /** The version of Lethe's schema: 0 before the first script. */
     private static Uni<Integer> version(SqlConnection connection) {
-        return connection.query(EXISTS).execute().chain(rows -> rows.iterator().next().getBoolean(0)
-                ? connection.query(VERSION).execute().map(version -> version.iterator().next().getInteger(0))
+        return connection.query(SCHEMA_EXISTS).execute().chain(rows -> rows.iterator().next().getBoolean(0)
+                ? connection.query(SCHEMA_VERSION).execute().map(version -> version.iterator().next().getInteger(0))
                 : Uni.createFrom().item(0));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * statement, and a row is only ever deleted when the database says it is due at that moment.
  *
  * @param deleteEventIds deletes those of {@code $1} that are due and allowed; returns id and lag in seconds
- * @param deleteDueIds the same, for ids the look-ahead handed over
+ * @param deleteLookaheadIds the same, for ids the look-ahead handed over
  * @param inspectByIds for ids that were not deleted: seconds until due (null when the expiry is NULL, far negative
  *        when the extra due condition holds), and whether the guard allows deletion
  * @param sweepExpired deletes up to {@code $1} expired rows, oldest first, through the expiry index; returns lag
@@ -35,9 +35,26 @@ import java.util.Optional;
  * @param backlog count (up to {@code $1}) and age in seconds of the oldest of the expired rows the guard allows
  * @param countAlsoDue count (up to {@code $1}) of rows due only by the extra due condition, for a dry run
  */
-public record TargetStatements(String deleteEventIds, String deleteDueIds, String inspectByIds, String sweepExpired,
-        String sweepExpiredInPages, Optional<String> sweepAlsoDue, String lookaheadSnapshot, String lookahead,
-        String backlog, String countAlsoDue, String tableSize) {
+public record TargetStatements(String deleteEventIds, String deleteLookaheadIds, String inspectByIds,
+        String sweepExpired, String sweepExpiredInPages, Optional<String> sweepAlsoDue, String lookaheadSnapshot,
+        String lookahead, String backlog, String countAlsoDue, String tableSize) {
+
+    /** Every statement of the target, by name, in one order: what startup prepares and the golden files show. */
+    public Map<String, String> all() {
+        Map<String, String> statements = new java.util.LinkedHashMap<>();
+        statements.put("deleteEventIds", deleteEventIds);
+        statements.put("deleteLookaheadIds", deleteLookaheadIds);
+        statements.put("inspectByIds", inspectByIds);
+        statements.put("sweepExpired", sweepExpired);
+        statements.put("sweepExpiredInPages", sweepExpiredInPages);
+        sweepAlsoDue.ifPresent(statement -> statements.put("sweepAlsoDue", statement));
+        statements.put("lookaheadSnapshot", lookaheadSnapshot);
+        statements.put("lookahead", lookahead);
+        statements.put("backlog", backlog);
+        statements.put("countAlsoDue", countAlsoDue);
+        statements.put("tableSize", tableSize);
+        return statements;
+    }
 
     /** How far overdue a row matching the extra due condition counts: due for as long as anyone can tell. */
     static final String ALWAYS_DUE = "-1e9";

@@ -1,5 +1,8 @@
 package dev.lethe.store;
 
+import static dev.lethe.sql.LetheStatements.BACKEND_PID;
+import static dev.lethe.sql.LetheStatements.PROBE;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +59,7 @@ public class DatabaseReady {
         String url = ConfigProvider.getConfig().getOptionalValue("quarkus.datasource.reactive.url", String.class)
                 .orElse("(no quarkus.datasource.reactive.url)");
         StartupWait.until("PostgreSQL at " + Urls.withoutSecrets(url), budget, "lethe.database.startup-wait",
-                () -> database.execute("SELECT 1"), DatabaseReady::incurable);
+                () -> database.execute(PROBE), DatabaseReady::incurable);
         checkConnections();
         if (pooler.keepsPreparedStatements()) {
             checkSessionsStay();
@@ -80,7 +83,7 @@ public class DatabaseReady {
                     return connection.close();
                 }
                 held.add(connection);
-                return connection.query("SELECT 1").execute().invoke(answered::incrementAndGet).replaceWithVoid();
+                return connection.query(PROBE).execute().invoke(answered::incrementAndGet).replaceWithVoid();
             }));
         }
         try {
@@ -116,7 +119,7 @@ public class DatabaseReady {
     }
 
     private static Uni<Void> pid(SqlConnection connection, Set<Integer> pids) {
-        return connection.query("SELECT pg_backend_pid()").execute()
+        return connection.query(BACKEND_PID).execute()
                 .invoke(rows -> pids.add(rows.iterator().next().getInteger(0))).replaceWithVoid();
     }
 

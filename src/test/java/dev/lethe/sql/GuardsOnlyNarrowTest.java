@@ -58,7 +58,7 @@ class GuardsOnlyNarrowTest {
             String everyId = "'{" + String.join(",", sql.column("SELECT \"id\"::text FROM \"Message\"").stream()
                     .map(String::valueOf).toList()) + "}'::uuid[]";
             for (String[] statement : new String[][] {{statements.deleteEventIds(), everyId},
-                    {statements.deleteDueIds(), everyId}, {statements.sweepExpired(), "100000"},
+                    {statements.deleteLookaheadIds(), everyId}, {statements.sweepExpired(), "100000"},
                     {statements.sweepExpiredInPages(), "0, 1000000, 100000"}}) {
                 sql.execute("PREPARE s AS " + statement[0], "EXECUTE s(" + statement[1] + ")", "DEALLOCATE s");
             }

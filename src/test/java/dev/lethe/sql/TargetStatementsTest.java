@@ -2,6 +2,8 @@ package dev.lethe.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Optional;
+
 import org.junit.jupiter.api.Test;
 
 /**
@@ -10,7 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class TargetStatementsTest {
 
-    private static final TargetStatements MESSAGE = GoldenSqlTest.shape("prisma-message").sql();
+    private static final TargetStatements MESSAGE = GoldenSqlTest.shape("prisma-message-files").sql();
+    private static final TargetStatements RESET = GoldenSqlTest.shape("prisma-reset-token").sql();
     private static final TargetStatements PLAIN = GoldenSqlTest.shape("plain-bigint").sql();
     private static final TargetStatements PARTITIONED = GoldenSqlTest.shape("partitioned").sql();
     private static final String NOT_PAUSED = "NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message'"
@@ -18,17 +21,19 @@ class TargetStatementsTest {
 
     @Test
     void idsTravelAsOneTypedArrayParameter() {
-        assertThat(MESSAGE.deleteEventIds()).contains("= ANY($1::uuid[])").doesNotContain("$2");
+        assertThat(MESSAGE.deleteEventIds()).contains("= ANY($1::text[])").doesNotContain("$2");
         assertThat(PLAIN.deleteEventIds()).contains("= ANY($1::int8[])");
         assertThat(PARTITIONED.inspectByIds()).contains("= ANY($1::text[])");
     }
 
     @Test
     void everyDeleteSkipsLockedRowsAndHonoursAPause() {
-        for (String delete : new String[] {MESSAGE.deleteEventIds(), MESSAGE.deleteDueIds(), MESSAGE.sweepExpired(),
-                MESSAGE.sweepAlsoDue().orElseThrow()}) {
+        for (String delete : new String[] {MESSAGE.deleteEventIds(), MESSAGE.deleteLookaheadIds(),
+                MESSAGE.sweepExpired(), MESSAGE.sweepExpiredInPages()}) {
             assertThat(delete).contains("FOR UPDATE SKIP LOCKED").contains(NOT_PAUSED);
         }
+        assertThat(RESET.sweepAlsoDue().orElseThrow()).contains("FOR UPDATE SKIP LOCKED")
+                .contains(NOT_PAUSED.replace("'message'", "'reset'"));
     }
 
     @Test
@@ -53,9 +58,13 @@ class TargetStatementsTest {
 
     @Test
     void extraDueConditionWidensDueButNotTheGuard() {
-        assertThat(MESSAGE.deleteEventIds()).contains("(\"expiresAt\" <= (now() AT TIME ZONE 'UTC') OR (\"readOnce\""
-                + " AND \"readAt\" IS NOT NULL))\n         AND (NOT \"legalHold\")");
-        assertThat(MESSAGE.sweepExpired()).doesNotContain("readAt");
+        TargetStatements guarded = Target.of("reset", new TableShape(QualifiedName.of("public", "PasswordResetToken"),
+                new Identifier("id"), new Identifier("expiresAt"), Optional.of(new TimeZoneName("UTC")),
+                Optional.of(new Predicate("NOT \"onHold\"")), Optional.of(new Predicate("\"usedAt\" IS NOT NULL")),
+                false), IdType.TEXT).sql();
+        assertThat(guarded.deleteEventIds()).contains("(\"expiresAt\" <= (now() AT TIME ZONE 'UTC') OR (\"usedAt\""
+                + " IS NOT NULL))\n         AND (NOT \"onHold\")");
+        assertThat(RESET.sweepExpired()).doesNotContain("usedAt");
         assertThat(PLAIN.sweepAlsoDue()).isEmpty();
         assertThat(PLAIN.countAlsoDue()).endsWith("SELECT 0::int8 WHERE $1::int4 IS NOT NULL");
     }
@@ -63,7 +72,7 @@ class TargetStatementsTest {
     @Test
     void everyStatementSaysWhatItIsForInPgStatActivity() {
         assertThat(MESSAGE.deleteEventIds()).startsWith("/* lethe:message:event */\n");
-        assertThat(MESSAGE.deleteDueIds()).startsWith("/* lethe:message:lookahead */\n");
+        assertThat(MESSAGE.deleteLookaheadIds()).startsWith("/* lethe:message:lookahead */\n");
         assertThat(MESSAGE.sweepExpired()).startsWith("/* lethe:message:sweep */\n");
         assertThat(MESSAGE.lookahead()).startsWith("/* lethe:message:lookahead-read */\n");
         assertThat(MESSAGE.backlog()).startsWith("/* lethe:message:backlog */\n");
