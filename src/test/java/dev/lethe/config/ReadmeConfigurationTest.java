@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 import io.smallrye.config.WithDefault;
 
 /**
- * The README's configuration table lists every setting of {@link LetheConfig}, no more, with the default the mapping
- * has: a user reads the table, so a setting missing from it, or a default it gets wrong, is a bug.
+ * The configuration reference (docs/configuration.md, section Settings) lists every setting of {@link LetheConfig}, no
+ * more, with the default the mapping has: a user reads the table, so a setting missing from it, or a default it gets
+ * wrong, is a bug.
  */
 class ReadmeConfigurationTest {
 
@@ -32,9 +33,11 @@ class ReadmeConfigurationTest {
     /** What the table says for a setting without a default. */
     private static final String NO_DEFAULT = "(no default)";
 
+    static final Path REFERENCE = Path.of("docs", "configuration.md");
+
     @Test
-    void theReadmeListsEverySettingWithItsDefault() throws IOException {
-        assertThat(readme()).isEqualTo(mapping());
+    void theConfigurationReferenceListsEverySettingWithItsDefault() throws IOException {
+        assertThat(documented()).as("settings and defaults in " + REFERENCE).isEqualTo(mapping());
     }
 
     /** Property to default, as the mapping declares them; {@code <target>} stands for a target's name. */
@@ -71,15 +74,17 @@ class ReadmeConfigurationTest {
     }
 
     /**
-     * Property to default, as the README's table gives them. A row may name several properties, the later ones
+     * Property to default, as the reference's table gives them. A row may name several properties, the later ones
      * relative to the first ({@code lethe.outbox.retry-min-backoff, .retry-max-backoff}); its defaults, when they
      * are code, follow the same order. A default that is prose ("none", "unlimited", "the global value") means the
      * mapping has none.
      */
-    private static Map<String, String> readme() throws IOException {
-        String text = Files.readString(Path.of("README.md"));
-        int table = text.indexOf("## Configuration");
-        String section = text.substring(table, text.indexOf("\n## ", table + 1));
+    private static Map<String, String> documented() throws IOException {
+        String text = Files.readString(REFERENCE);
+        int table = text.indexOf("\n## Settings\n");
+        assertThat(table).as("a section '## Settings' in " + REFERENCE).isNotNegative();
+        int end = text.indexOf("\n## ", table + 1);
+        String section = text.substring(table, end < 0 ? text.length() : end);
         Map<String, String> properties = new TreeMap<>();
         Matcher row = ROW.matcher(section);
         while (row.find()) {
