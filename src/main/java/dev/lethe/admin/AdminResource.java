@@ -15,6 +15,13 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import dev.lethe.catalog.Targets;
 import dev.lethe.coordination.TargetPauses;
 import dev.lethe.metrics.AdminAction;
@@ -80,6 +87,8 @@ public class AdminResource {
 
     @GET
     @Path("/targets")
+    @Operation(summary = "Every target: its table, due rows now, deletions since start, pause, and failures")
+    @Extension(name = AdminApiDefinition.SCOPE, value = "read")
     public Uni<List<TargetStatus>> targets(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request) {
         return auth.authorize(authorization, client(request), Scope.READ)
@@ -94,6 +103,14 @@ public class AdminResource {
 
     @POST
     @Path("/sweep")
+    @Operation(summary = "Sweeps now, or counts what a sweep would delete",
+            description = "Calls that arrive while a run of a target is going join it and get its result. Unknown or"
+                    + " repeated parameters are refused (400).")
+    @Parameter(name = "target", in = ParameterIn.QUERY, description = "One target; absent: every target",
+            schema = @Schema(type = SchemaType.STRING))
+    @Parameter(name = "dryRun", in = ParameterIn.QUERY, description = "true counts and deletes nothing; exactly true or"
+            + " false", schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+    @Extension(name = AdminApiDefinition.SCOPE, value = "operate")
     public Uni<SweepReport> sweep(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request) {
         return auth.authorize(authorization, client(request), Scope.OPERATE)
@@ -122,6 +139,8 @@ public class AdminResource {
 
     @POST
     @Path("/targets/{name}/pause")
+    @Operation(summary = "Stops all deletion of a target, on every instance, until it is resumed")
+    @Extension(name = AdminApiDefinition.SCOPE, value = "operate")
     public Uni<PauseState> pause(@PathParam("name") String name,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
         return setPaused(name, true, authorization, request);
@@ -129,6 +148,8 @@ public class AdminResource {
 
     @POST
     @Path("/targets/{name}/resume")
+    @Operation(summary = "Deletes again, and sweeps the target at once for what fell due during the pause")
+    @Extension(name = AdminApiDefinition.SCOPE, value = "operate")
     public Uni<PauseState> resume(@PathParam("name") String name,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
         return setPaused(name, false, authorization, request)

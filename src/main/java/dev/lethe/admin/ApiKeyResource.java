@@ -22,6 +22,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -57,6 +60,10 @@ public class ApiKeyResource {
 
     /** The body is read only once the caller is authorized, so that nobody learns anything without a key. */
     @POST
+    @Operation(summary = "A new key, shown in the answer this once",
+            description = "Body: {\"name\": 1 to 200 characters, \"scopes\": one or more of read, operate, keys,"
+                    + " \"expiresAt\": optional ISO-8601 with offset}; any other field is refused (400).")
+    @Extension(name = AdminApiDefinition.SCOPE, value = "keys")
     public Uni<RestResponse<CreatedKey>> create(String body,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
         return authorized(authorization, request, AdminAction.CREATE_KEY, "a new key")
@@ -72,6 +79,8 @@ public class ApiKeyResource {
     }
 
     @GET
+    @Operation(summary = "Every key: name, scopes, created, last used, expiry, revocation; never the key")
+    @Extension(name = AdminApiDefinition.SCOPE, value = "keys")
     public Uni<List<ApiKeyView>> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request) {
         return auth.authorize(authorization, AdminResource.client(request), Scope.KEYS)
@@ -81,6 +90,8 @@ public class ApiKeyResource {
 
     @DELETE
     @Path("/{id}")
+    @Operation(summary = "Revokes a key; it stays listed for audit")
+    @Extension(name = AdminApiDefinition.SCOPE, value = "keys")
     public Uni<RestResponse<Void>> revoke(@PathParam("id") String id,
             @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @Context HttpServerRequest request) {
         String what = "key " + QueryParameters.shorten(id);

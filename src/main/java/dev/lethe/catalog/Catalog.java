@@ -23,7 +23,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 final class Catalog {
 
     /** A table or partitioned table, found through the search path when unqualified. */
-    record Relation(long oid, String schema, String name, boolean canSelectAndDelete, boolean partitioned) {
+    record Relation(long oid, String schema, String name, boolean canDelete, boolean partitioned) {
     }
 
     /** @param type the base type's {@code typname}, looking through domains */

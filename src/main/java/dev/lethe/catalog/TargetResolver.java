@@ -70,8 +70,10 @@ final class TargetResolver {
                 return fail(property + "=" + tableText + ": no such table"
                         + (table.schema().isEmpty() ? " in the search path" : ""));
             }
-            if (!relation.get().canSelectAndDelete()) {
-                return fail(property + "=" + tableText + ": the database user lacks SELECT or DELETE on it");
+            if (!relation.get().canDelete()) {
+                return fail(property + "=" + tableText + ": the database user lacks SELECT, DELETE, or UPDATE on"
+                        + " a column (FOR UPDATE, which locks the rows it deletes, needs it) on it; docs/grants.sql"
+                        + " shows the grants");
             }
             return Uni.createFrom().item(relation.get());
         });

@@ -176,7 +176,7 @@ public final class ConfigRules {
         for (String secret : SECRETS) {
             if (quarkus.getOptionalValue(secret, String.class).filter(ConfigRules::isExampleValue).isPresent()) {
                 problems.add(secret + " still holds an example value (change-me...): set the real secret, for"
-                        + " example in the Secret lethe-credentials (README, Deploy)");
+                        + " example in the Secret lethe-credentials (docs/deploy.md)");
             }
         }
         Optional<Duration> callTimeout = quarkus.getOptionalValue("quarkus.s3.api-call-timeout", Duration.class);

@@ -21,7 +21,7 @@ import io.micrometer.core.instrument.Timer;
 
 /**
  * Owns every meter Lethe publishes: names, labels and descriptions live here and only here, because they are the
- * public contract that dashboards and alerts are written against (the README lists the Prometheus names).
+ * public contract that dashboards and alerts are written against (docs/operations.md lists the Prometheus names).
  */
 @ApplicationScoped
 public class LetheMetrics {

@@ -51,7 +51,7 @@ public class Migrations {
                 throw new ConfigurationException("Lethe cannot start: its schema is at version " + version
                         + " and this release needs " + SCRIPTS.size() + ". Apply " + String.join(", ",
                                 SCRIPTS.subList(version, SCRIPTS.size()))
-                        + " (see the README, Admin API) or set lethe.migrations.apply=true");
+                        + " (docs/operations.md, Lethe's schema) or set lethe.migrations.apply=true");
             }
             return;
         }
@@ -74,8 +74,10 @@ public class Migrations {
                     if (current >= version) {
                         return Uni.createFrom().item(false);
                     }
-                    // The simple query protocol runs the whole script, statement after statement.
-                    return connection.query(ClasspathText.read(script)).execute().replaceWith(true);
+                    // The simple query protocol runs the whole script, statement after statement; the notices of
+                    // its idempotent statements ("already exists, skipping") are no news.
+                    return connection.query("SET LOCAL client_min_messages = warning").execute()
+                            .chain(() -> connection.query(ClasspathText.read(script)).execute()).replaceWith(true);
                 });
     }
 

@@ -23,11 +23,12 @@ public final class LetheStatements {
 
     /**
      * A table or partitioned table by name, found through the search path when unqualified, and whether Lethe may
-     * read and delete its rows.
+     * delete its rows: read them, lock them (FOR UPDATE needs UPDATE on at least one column) and delete them.
      */
     public static final String CATALOG_RELATION = """
             SELECT c.oid::int8, n.nspname::text, c.relname::text,
-                   has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'DELETE'),
+                   has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'DELETE')
+                     AND has_any_column_privilege(c.oid, 'UPDATE'),
                    c.relkind = 'p'
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p')""";

@@ -159,13 +159,13 @@ public class DatabaseReady {
         }
         if (message.contains("Trust options must be specified")) {
             return Optional.of("sslmode=verify-full and verify-ca need the server's CA: name it in"
-                    + " quarkus.datasource.reactive.trust-certificate-pem.certs (the README's Deploy section shows"
+                    + " quarkus.datasource.reactive.trust-certificate-pem.certs (docs/deploy.md, TLS, shows"
                     + " the settings); sslmode=require encrypts without verifying");
         }
         if (hasCause(cause, SSLException.class) || message.contains("SSL handshake")) {
             return Optional.of("TLS to PostgreSQL failed (" + Failures.describe(cause) + "): with sslmode=verify-full"
                     + " or verify-ca, name the server's CA in quarkus.datasource.reactive.trust-certificate-pem.certs,"
-                    + " and connect by the name its certificate carries (the README's Deploy section shows the"
+                    + " and connect by the name its certificate carries (docs/deploy.md, TLS, shows the"
                     + " settings); sslmode=require encrypts without verifying");
         }
         return Optional.empty();

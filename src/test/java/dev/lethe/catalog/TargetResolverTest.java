@@ -245,6 +245,36 @@ class TargetResolverTest {
         return resolver.resolve(name, definition).await().atMost(Duration.ofSeconds(10));
     }
 
+    /**
+     * Every delete locks its rows first (FOR UPDATE SKIP LOCKED), which PostgreSQL allows only to a role that may
+     * update a column: with SELECT and DELETE alone the service would start, look ready, and fail every statement.
+     */
+    @Test
+    void aTableTheUserMayReadAndDeleteButNotLockIsRefused() {
+        Sql.createDatabase(DATABASE + "_grants").execute("DROP ROLE IF EXISTS lethe_test_no_lock",
+                "CREATE ROLE lethe_test_no_lock LOGIN",
+                "CREATE TABLE \"Message\" (\"id\" uuid PRIMARY KEY, \"expiresAt\" timestamptz)",
+                "GRANT SELECT, DELETE ON \"Message\" TO lethe_test_no_lock");
+        Pool restricted = PgPool.pool(vertx, new PgConnectOptions().setHost(Sql.HOST).setPort(Sql.PORT)
+                .setDatabase(DATABASE + "_grants").setUser("lethe_test_no_lock"), new PoolOptions().setMaxSize(1));
+        try {
+            TargetResolver asRestricted = new TargetResolver(Databases.on(restricted, vertx), false);
+            assertThatThrownBy(() -> asRestricted.resolve("message", Config.table("Message").definition())
+                    .await().atMost(Duration.ofSeconds(10)))
+                    .isInstanceOf(TargetResolver.Problem.class)
+                    .hasMessageContaining("lethe.targets.message.table=Message: the database user lacks SELECT,"
+                            + " DELETE, or UPDATE on a column");
+            new Sql(DATABASE + "_grants").execute(
+                    "GRANT UPDATE (\"expiresAt\") ON \"Message\" TO lethe_test_no_lock");
+            assertThat(asRestricted.resolve("message", Config.table("Message").definition())
+                    .await().atMost(Duration.ofSeconds(10)).name()).isEqualTo("message");
+        } finally {
+            restricted.closeAndAwait();
+            Sql.dropDatabase(DATABASE + "_grants");
+            new Sql("postgres").execute("DROP ROLE IF EXISTS lethe_test_no_lock");
+        }
+    }
+
     private static void assertProblem(String name, Config config, String message) {
         assertThatThrownBy(() -> resolve(name, config))
                 .isInstanceOf(TargetResolver.Problem.class)

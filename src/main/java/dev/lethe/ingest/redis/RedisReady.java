@@ -55,7 +55,7 @@ public class RedisReady {
         for (Throwable c = cause; c != null; c = c.getCause()) {
             if (c instanceof SSLException) {
                 return Optional.of("TLS to Redis failed (" + Failures.describe(c) + "): check the rediss:// URL in"
-                        + " quarkus.redis.hosts and quarkus.redis.tls.* (the README's Deploy section shows them)");
+                        + " quarkus.redis.hosts and quarkus.redis.tls.* (docs/deploy.md, TLS, shows them)");
             }
         }
         return Optional.empty();

@@ -36,6 +36,8 @@ public final class ServiceProcess extends LocalProcess {
         this.properties = properties;
         this.managementPort = Integer.parseInt(properties.computeIfAbsent("quarkus.management.port",
                 name -> Integer.toString(sparePort())));
+        // Text, as the tests read it; JsonLogsIT asks for production's JSON.
+        properties.putIfAbsent("quarkus.log.console.json.enabled", "false");
     }
 
     /** Starts the packaged service with these system properties (HTTP on a random port unless given). */
@@ -46,7 +48,7 @@ public final class ServiceProcess extends LocalProcess {
     /**
      * Starts the packaged service with JVM options and system properties, without waiting for it: a test may expect
      * it to fail. With the system property {@code lethe.it.executable} set (for example to
-     * target/lethe-0.1.0-SNAPSHOT-runner after a native build), that executable runs instead of the jar, so that the
+     * target/lethe-0.2.0-runner after a native build), that executable runs instead of the jar, so that the
      * same tests verify a native build.
      */
     public static ServiceProcess start(List<String> jvmOptions, Map<String, String> properties) {
