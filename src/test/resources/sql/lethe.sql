@@ -11,7 +11,8 @@ SELECT now() AT TIME ZONE $1;
 
 -- catalog-relation
 SELECT c.oid::int8, n.nspname::text, c.relname::text,
-       has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'DELETE'),
+       has_table_privilege(c.oid, 'SELECT') AND has_table_privilege(c.oid, 'DELETE')
+         AND has_any_column_privilege(c.oid, 'UPDATE'),
        c.relkind = 'p'
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p');

@@ -67,7 +67,10 @@ public class Deletions implements DeferredDeletes.Sink {
             metrics.event(verdict.owner() ? EventOutcome.ABSENT : notActedOn(verdict));
             return;
         }
-        offer(target, Source.EVENT, id);
+        DeleteQueue queue = queueActingOn(target, Source.EVENT);
+        if (queue != null && !queue.offer(id)) {
+            metrics.event(EventOutcome.DROPPED);
+        }
     }
 
     /** A row that falls due after {@code delayNanos}: delete it then. False if it could not be held. */
@@ -109,31 +112,29 @@ public class Deletions implements DeferredDeletes.Sink {
         return verdict == TargetGate.Verdict.OWNED_ELSEWHERE ? EventOutcome.DELEGATED : EventOutcome.NO_OWNER;
     }
 
-    /** A deferred row's due time has come. */
+    /** A deferred row's due time has come: it leaves at once, with every row due in the same moment. */
     @Override
     public void due(Target target, Source source, Object id) {
-        offer(target, source, id, true);
+        DeleteQueue queue = queueActingOn(target, source);
+        if (queue != null && !queue.offerDue(id) && source == Source.EVENT) {
+            metrics.event(EventOutcome.DROPPED);
+        }
     }
 
-    private void offer(Target target, Source source, Object id) {
-        offer(target, source, id, false);
-    }
-
-    private void offer(Target target, Source source, Object id, boolean dueNow) {
+    /**
+     * The queue that takes the target's rows from this source, when this instance acts on the target now; null,
+     * with the event counted, when it does not. A paused target would delete nothing anyway: its rows wait for the
+     * sweep that follows the resume.
+     */
+    private DeleteQueue queueActingOn(Target target, Source source) {
         TargetGate.Verdict verdict = gate.verdict(target.name());
-        if (verdict == TargetGate.Verdict.OWNED_ELSEWHERE || verdict == TargetGate.Verdict.NO_OWNER) {
-            if (source == Source.EVENT) {
-                metrics.event(notActedOn(verdict));
-            }
-            return;
-        }
         Map<Source, DeleteQueue> bySource = queues.get(target.name());
-        // A paused target would delete nothing anyway: its rows wait for the sweep that follows the resume.
-        if (bySource == null || verdict == TargetGate.Verdict.PAUSED
-                || !(dueNow ? bySource.get(source).offerDue(id) : bySource.get(source).offer(id))) {
-            if (source == Source.EVENT) {
-                metrics.event(EventOutcome.DROPPED);
-            }
+        if (verdict == TargetGate.Verdict.ACT && bySource != null) {
+            return bySource.get(source);
         }
+        if (source == Source.EVENT) {
+            metrics.event(verdict.owner() ? EventOutcome.DROPPED : notActedOn(verdict));
+        }
+        return null;
     }
 }

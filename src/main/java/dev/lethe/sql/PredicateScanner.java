@@ -77,44 +77,44 @@ final class PredicateScanner {
     private void stringLiteral() {
         boolean escapes = at > 0 && (text.charAt(at - 1) == 'E' || text.charAt(at - 1) == 'e')
                 && (at < 2 || !isIdentifierPart(text.charAt(at - 2)));
-        int start = at++;
-        while (at < text.length()) {
-            char c = text.charAt(at);
-            if (c == '\\') {
-                if (!escapes) {
-                    throw refused("holds a backslash in a string literal, which PostgreSQL reads one way or another"
-                            + " depending on standard_conforming_strings: write E'...' for escapes");
-                }
-                at += 2;
-            } else if (c == '\'') {
-                if (next() == '\'') {
-                    at += 2;
-                } else {
-                    at++;
-                    return;
-                }
-            } else {
-                at++;
-            }
-        }
-        throw refused("leaves a string literal open, from position " + (start + 1));
+        quoted('\'', escapes ? Backslash.ESCAPES : Backslash.REFUSED, "a string literal");
     }
 
     private void quotedIdentifier() {
+        quoted('"', Backslash.PLAIN, "a quoted identifier");
+    }
+
+    /** What a backslash is inside quotes. */
+    private enum Backslash {
+        /** An ordinary character. */
+        PLAIN,
+        /** It escapes the next character (E'...'). */
+        ESCAPES,
+        /** Ambiguous: refused. */
+        REFUSED
+    }
+
+    /** Skips a quoted run from its opening quote to its closing one; a doubled quote is one quote inside it. */
+    private void quoted(char quote, Backslash backslash, String what) {
         int start = at++;
         while (at < text.length()) {
-            if (text.charAt(at) == '"') {
-                if (next() == '"') {
-                    at += 2;
-                } else {
-                    at++;
-                    return;
-                }
+            char c = text.charAt(at);
+            if (c == '\\' && backslash == Backslash.REFUSED) {
+                throw refused("holds a backslash in a string literal, which PostgreSQL reads one way or another"
+                        + " depending on standard_conforming_strings: write E'...' for escapes");
+            }
+            if (c == '\\' && backslash == Backslash.ESCAPES) {
+                at += 2;
+            } else if (c == quote && next() == quote) {
+                at += 2;
+            } else if (c == quote) {
+                at++;
+                return;
             } else {
                 at++;
             }
         }
-        throw refused("leaves a quoted identifier open, from position " + (start + 1));
+        throw refused("leaves " + what + " open, from position " + (start + 1));
     }
 
     /** Part of an identifier ({@code a$b}), a parameter ({@code $1}: refused), or a dollar-quoted literal. */

@@ -34,26 +34,46 @@ public class Database {
     private final DatabaseHealth health;
     private final String begin;
     private final Deadline deadline;
+    private final boolean settingsPerSession;
+
+    /** The same, with the settings made in each statement's own transaction. */
+    public Database(io.vertx.sqlclient.Pool pool, Vertx vertx, Duration statementTimeout, Duration deadlineMargin,
+            DatabaseHealth health) {
+        this(pool, vertx, statementTimeout, deadlineMargin, health, false);
+    }
 
     /**
      * @param statementTimeout set as statement_timeout in every transaction
      * @param deadlineMargin how much longer the client waits for an answer
+     * @param settingsPerSession whether every connection of the pool made the settings for its server session
+     *        ({@link #sessionSettings}, when no transaction pooler lends sessions to others): then a statement is
+     *        sent alone, one message and its answer, in a transaction of its own as any statement outside one is
      */
     public Database(io.vertx.sqlclient.Pool pool, Vertx vertx, Duration statementTimeout, Duration deadlineMargin,
-            DatabaseHealth health) {
+            DatabaseHealth health, boolean settingsPerSession) {
         this.pool = pool;
         this.vertx = vertx;
         this.health = health;
+        this.settingsPerSession = settingsPerSession;
+        this.begin = "BEGIN; " + settings(statementTimeout, "SET LOCAL ");
+        this.deadline = new Deadline(Duration.ofMillis(statementTimeout.toMillis() + deadlineMargin.toMillis()),
+                "lethe.database.statement-timeout plus lethe.database.deadline-margin");
+    }
+
+    /** What a connection sets once for its server session, where that session stays Lethe's. */
+    public static String sessionSettings(Duration statementTimeout) {
+        return settings(statementTimeout, "SET ");
+    }
+
+    private static String settings(Duration statementTimeout, String set) {
         long timeout = statementTimeout.toMillis();
-        this.begin = "BEGIN; SET LOCAL statement_timeout = " + timeout
-                + "; SET LOCAL idle_in_transaction_session_timeout = " + timeout
+        return set + "statement_timeout = " + timeout
+                + "; " + set + "idle_in_transaction_session_timeout = " + timeout
                 // Lethe's statements are short index range scans; compiling one would cost more than running it.
-                + "; SET LOCAL jit = off"
+                + "; " + set + "jit = off"
                 // Plan each execution with the current now(): a plan cached while no row was due can walk a whole
                 // backlog once rows are. Planning these statements costs a fraction of a millisecond.
-                + "; SET LOCAL plan_cache_mode = force_custom_plan";
-        this.deadline = new Deadline(Duration.ofMillis(timeout + deadlineMargin.toMillis()),
-                "lethe.database.statement-timeout plus lethe.database.deadline-margin");
+                + "; " + set + "plan_cache_mode = force_custom_plan";
     }
 
     /**
@@ -101,6 +121,13 @@ public class Database {
     }
 
     private Uni<Executed> measured(String sql, Tuple parameters, Deadline deadline) {
+        if (settingsPerSession) {
+            return run(deadline, connection -> {
+                long sent = System.nanoTime();
+                return connection.preparedQuery(sql).execute(parameters.getDelegate()).map(rows -> new Executed(
+                        RowSet.newInstance(rows, Row.__TYPE_ARG), Duration.ofNanos(System.nanoTime() - sent)));
+            });
+        }
         return run(deadline, connection -> {
             long[] begun = new long[1];
             // Sent together: BEGIN and its settings, the statement, COMMIT. A failed statement makes COMMIT a

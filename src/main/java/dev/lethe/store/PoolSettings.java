@@ -15,9 +15,10 @@ import io.vertx.sqlclient.Pool;
 /**
  * Builds the pool every Lethe statement goes through, safe behind any connection pooler: nothing travels in the
  * startup packet but the application name, client encoding and date style (PgBouncer and most hosted poolers refuse
- * other parameters), and the settings Lethe needs are made in each statement's own transaction ({@link Database}).
- * In transaction pooling no named prepared statement is kept, since the next statement may run on another server
- * session.
+ * other parameters). The settings Lethe needs are made once per connection where its server session stays Lethe's
+ * (no pooler, or a session pooler), and in each statement's own transaction behind a transaction pooler, which lends
+ * sessions to others ({@link Database}); there no named prepared statement is kept either, since the next statement
+ * may run on another server session.
  * <p>
  * TLS follows libpq's sslmode: {@code require} encrypts without verifying the certificate (the client would
  * otherwise verify it and fail where psql connects), {@code verify-full} checks the host name too.
@@ -66,7 +67,20 @@ public class PoolSettings implements PgPoolCreator {
             input.poolOptions().setMaxSize(defaultPoolSize(config));
         }
         maxSize = input.poolOptions().getMaxSize();
-        return PgPool.pool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());
+        Pool pool = PgPool.pool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());
+        if (pooler.keepsPreparedStatements()) {
+            // The server session stays this connection's: its settings once, and each statement then travels alone.
+            // A connection that could not make them never serves a statement.
+            String settings = Database.sessionSettings(config.database().statementTimeout());
+            pool.connectHandler(connection -> connection.query(settings).execute().onComplete(done -> {
+                if (done.succeeded()) {
+                    connection.close();
+                } else {
+                    PooledConnections.closePhysically(connection);
+                }
+            }));
+        }
+        return pool;
     }
 
     /** The most connections the pool opens; 0 before it exists. */

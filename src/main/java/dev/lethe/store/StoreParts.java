@@ -14,7 +14,8 @@ public class StoreParts {
     @Produces
     @Singleton
     Database database(Pool pool, Vertx vertx, LetheConfig config, DatabaseHealth health) {
+        // PoolSettings makes the settings once per connection where the server session stays Lethe's.
         return new Database(pool.getDelegate(), vertx, config.database().statementTimeout(),
-                config.database().deadlineMargin(), health);
+                config.database().deadlineMargin(), health, config.database().pooler().keepsPreparedStatements());
     }
 }

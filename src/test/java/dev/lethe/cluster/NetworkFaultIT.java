@@ -127,124 +127,111 @@ class NetworkFaultIT {
         assertThat(rows.deletedTwice()).as("rows deleted twice").isZero();
     }
 
+    /** A way to cut a link and heal it. */
+    private interface Cut {
+        void apply();
+
+        void heal();
+    }
+
+    /** The proxy holds both sockets open and passes nothing. */
+    private static Cut held(FaultProxy link) {
+        return new Cut() {
+            @Override
+            public void apply() {
+                link.blackhole();
+            }
+
+            @Override
+            public void heal() {
+                link.forward();
+            }
+        };
+    }
+
+    /** nftables drops every packet of the link, both ways, new connections included. */
+    private static Cut dropped(FaultProxy link) {
+        Assumptions.assumeTrue(PacketDrop.available(), "partitions need nftables, as root");
+        PacketDrop partition = PacketDrop.of(link.port());
+        return new Cut() {
+            @Override
+            public void apply() {
+                partition.drop();
+            }
+
+            @Override
+            public void heal() {
+                partition.heal();
+            }
+        };
+    }
+
     @Test
     @Order(1)
-    void anInstanceCutOffFromPostgresFor30sGoesUnreadyAndTheOtherTakesItsTargetsOver() {
-        ServiceProcess a = fleet.ownerOf("message").orElseThrow();
-        ServiceProcess b = fleet.live().stream().filter(i -> i != a).findFirst().orElseThrow();
-        FaultProxy link = postgresLinks.get(instanceNumber(a));
-        ScenarioTime.pass(Duration.ofSeconds(3));
-
-        long cut = System.nanoTime();
-        link.blackhole();
-        int[] mostOwners = new int[1];
-        long unready = Fleet.awaitMillis(() -> {
-            mostOwners[0] = Math.max(mostOwners[0], mostOwners());
-            return readiness(a) == 503;
-        }, Duration.ofSeconds(15), cut);
-        long takeover = Fleet.awaitMillis(() -> {
-            mostOwners[0] = Math.max(mostOwners[0], mostOwners());
-            return List.of(TARGETS).stream().allMatch(target -> Fleet.owns(b, target));
-        }, Duration.ofSeconds(15), cut);
-        Instant duringCut = Instant.now().plusSeconds(2);
-        while (System.nanoTime() - cut < Duration.ofSeconds(30).toNanos()) {
-            mostOwners[0] = Math.max(mostOwners[0], mostOwners());
-            assertThat(readiness(a)).as("readiness answers within a second, DOWN while cut off").isEqualTo(503);
-            ScenarioTime.pass(Duration.ofMillis(200));
-        }
-        long lagWhileCut = rows.lagMillis(0.99, duringCut);
-
-        long restored = System.nanoTime();
-        link.forward();
-        long ready = Fleet.awaitMillis(() -> readiness(a) == 200, Duration.ofSeconds(30), restored);
-
-        Measurements.record("postgres-partition-30s", String.format("A's PostgreSQL link blackholed for 30 s under"
-                + " 200 expiries/s: A unready after %d ms, B owned all targets after %d ms, lag p99 %d ms while A"
-                + " was cut off; at most %d owner(s) of a target at any moment; A ready again %d ms after the link"
-                + " came back", unready, takeover, lagWhileCut, mostOwners[0], ready));
-        assertThat(unready).as("A unready within a few seconds").isLessThan(5_000);
-        assertThat(takeover).as("B takes A's targets within the bound").isLessThan(TAKEOVER_BOUND_MILLIS);
-        assertThat(mostOwners[0]).as("never two owners of one target").isLessThanOrEqualTo(1);
-        assertThat(lagWhileCut).as("B deletes on time while A is cut off").isLessThan(1_000);
+    void anInstanceWhosePostgresLinkIsHeldFor30sGoesUnreadyAndTheOtherTakesItsTargetsOver() {
+        oneInstanceCutOffFromPostgres("postgres-partition-30s", "A's PostgreSQL link held (nothing passes) for 30 s",
+                NetworkFaultIT::held);
     }
 
     @Test
     @Order(2)
-    void postgresUnreachableForEveryoneFor3MinutesThenBackDeletesTheBacklogAndIsOnTimeAtOnce() {
-        ScenarioTime.pass(Duration.ofSeconds(3));
-        long cut = System.nanoTime();
-        postgresLinks.forEach(FaultProxy::blackhole);
-        long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
-                Duration.ofSeconds(15), cut);
-        while (System.nanoTime() - cut < Duration.ofMinutes(3).toNanos()) {
-            assertThat(fleet.live()).allSatisfy(instance -> assertThat(readiness(instance))
-                    .as("readiness answers within a second, DOWN").isEqualTo(503));
-            ScenarioTime.pass(Duration.ofSeconds(1));
-        }
-        long backlog = rows.dueLeft();
-        long restored = System.nanoTime();
-        Instant afterRestore = Instant.now().plusSeconds(3);
-        postgresLinks.forEach(FaultProxy::forward);
-        long ready = Fleet.awaitMillis(fleet::allReady, Duration.ofSeconds(60), restored);
-        long drained = Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(60), restored);
-        ScenarioTime.pass(Duration.ofSeconds(8));
-        long lagAfter = rows.lagMillis(0.99, afterRestore);
-        long lateAfter = rows.deletedLaterThan(Duration.ofSeconds(1), afterRestore);
-
-        Measurements.record("postgres-partition-3min", String.format("PostgreSQL unreachable for both instances for"
-                + " 3 min under 200 expiries/s: both unready after %d ms; after the link came back both ready in %d"
-                + " ms, the backlog of %,d rows gone in %d ms, and rows due from 3 s after the return deleted with"
-                + " lag p99 %d ms (%d later than 1 s)", unready, ready, backlog, drained, lagAfter, lateAfter));
-        assertThat(lagAfter).as("on time again right after the return").isLessThan(1_000);
+    void postgresHeldFor3MinutesForEveryoneThenBackDeletesTheBacklogAndIsOnTimeAtOnce() {
+        everyoneCutOffFromPostgres("postgres-partition-3min", "PostgreSQL held for both instances for 3 min",
+                Duration.ofMinutes(3), postgresLinks.stream().map(NetworkFaultIT::held).toList());
     }
 
     @Test
     @Order(3)
-    void redisCutOffFor30sKeepsDeletionOnTimeAndResubscribesWithinSeconds() {
-        ScenarioTime.pass(Duration.ofSeconds(3));
-        long cut = System.nanoTime();
-        redisLinks.forEach(FaultProxy::blackhole);
-        long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
-                Duration.ofSeconds(15), cut);
-        Instant duringCut = Instant.now().plusSeconds(2);
-        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
-        long lagWhileCut = rows.lagMillis(0.99, duringCut);
-
-        long restored = System.nanoTime();
-        redisLinks.forEach(FaultProxy::forward);
-        long ready = Fleet.awaitMillis(fleet::allReady, Duration.ofSeconds(30), restored);
-
-        Measurements.record("redis-partition-30s", String.format("Redis blackholed for both instances for 30 s"
-                + " under 200 expiries/s: both unready after %d ms (ping interval 1 s); lag p99 %d ms meanwhile,"
-                + " by the look-ahead; subscribed and ready again %d ms after the link came back", unready,
-                lagWhileCut, ready));
-        assertThat(unready).as("the lost subscription is seen within two ping intervals").isLessThan(4_000);
-        assertThat(lagWhileCut).as("on time without Redis").isLessThan(1_000);
-        assertThat(ready).as("resubscribed within seconds of the link's return").isLessThan(5_000);
+    void redisHeldFor30sKeepsDeletionOnTimeAndResubscribesWithinSeconds() {
+        everyoneCutOffFromRedis("redis-partition-30s", "Redis held for both instances for 30 s",
+                redisLinks.stream().map(NetworkFaultIT::held).toList());
     }
 
     @Test
     @Order(4)
     void anInstanceWhosePostgresLinkDropsPacketsFor30sIsReadyWithin2sOfTheHeal() {
-        Assumptions.assumeTrue(PacketDrop.available(), "partitions need nftables, as root");
+        oneInstanceCutOffFromPostgres("postgres-drop-30s", "A's PostgreSQL link dropping every packet for 30 s",
+                NetworkFaultIT::dropped);
+    }
+
+    @Test
+    @Order(5)
+    void postgresDroppingEveryPacketFor30sForEveryoneIsOnTimeWithin2sOfTheHeal() {
+        everyoneCutOffFromPostgres("postgres-drop-all-30s", "PostgreSQL dropping every packet for both instances"
+                + " for 30 s", Duration.ofSeconds(30), postgresLinks.stream().map(NetworkFaultIT::dropped).toList());
+    }
+
+    @Test
+    @Order(6)
+    void redisDroppingEveryPacketFor30sIsSubscribedAgainWithin2sOfTheHeal() {
+        everyoneCutOffFromRedis("redis-drop-30s", "Redis dropping every packet for both instances for 30 s",
+                redisLinks.stream().map(NetworkFaultIT::dropped).toList());
+    }
+
+    /**
+     * The owner of the targets, A, cut off from PostgreSQL for 30 s: it goes unready, B takes its targets over and
+     * deletes on time, never two owners of a target, and A is ready within 2 s of the heal.
+     */
+    private void oneInstanceCutOffFromPostgres(String measure, String fault,
+            java.util.function.Function<FaultProxy, Cut> how) {
         ServiceProcess a = fleet.ownerOf("message").orElseThrow();
         ServiceProcess b = fleet.live().stream().filter(i -> i != a).findFirst().orElseThrow();
-        PacketDrop partition = PacketDrop.of(postgresLinks.get(instanceNumber(a)).port());
+        Cut cut = how.apply(postgresLinks.get(instanceNumber(a)));
         ScenarioTime.pass(Duration.ofSeconds(3));
 
-        long cut = System.nanoTime();
-        partition.drop();
+        long cutAt = System.nanoTime();
+        cut.apply();
         int[] mostOwners = new int[1];
         long unready = Fleet.awaitMillis(() -> {
             mostOwners[0] = Math.max(mostOwners[0], mostOwners());
             return readiness(a) == 503;
-        }, Duration.ofSeconds(15), cut);
+        }, Duration.ofSeconds(15), cutAt);
         long takeover = Fleet.awaitMillis(() -> {
             mostOwners[0] = Math.max(mostOwners[0], mostOwners());
             return List.of(TARGETS).stream().allMatch(target -> Fleet.owns(b, target));
-        }, Duration.ofSeconds(15), cut);
+        }, Duration.ofSeconds(15), cutAt);
         Instant duringCut = Instant.now().plusSeconds(2);
-        while (System.nanoTime() - cut < Duration.ofSeconds(30).toNanos()) {
+        while (System.nanoTime() - cutAt < Duration.ofSeconds(30).toNanos()) {
             mostOwners[0] = Math.max(mostOwners[0], mostOwners());
             assertThat(readiness(a)).as("readiness answers within a second, DOWN while cut off").isEqualTo(503);
             ScenarioTime.pass(Duration.ofMillis(200));
@@ -252,80 +239,84 @@ class NetworkFaultIT {
         long lagWhileCut = rows.lagMillis(0.99, duringCut);
 
         long healed = System.nanoTime();
-        partition.heal();
+        cut.heal();
         long ready = Fleet.awaitMillis(() -> {
             mostOwners[0] = Math.max(mostOwners[0], mostOwners());
             return readiness(a) == 200;
         }, Duration.ofSeconds(30), healed);
         fleet.awaitOneOwnerEach(Duration.ofSeconds(15), TARGETS);
 
-        Measurements.record("postgres-drop-30s", String.format("A's PostgreSQL link dropping every packet for 30 s"
-                + " under 200 expiries/s: A unready after %d ms, B owned all targets after %d ms, lag p99 %d ms while"
-                + " A was cut off; at most %d owner(s) of a target at any moment; A ready again %d ms after the link"
-                + " healed", unready, takeover, lagWhileCut, mostOwners[0], ready));
+        Measurements.record(measure, String.format("%s under 200 expiries/s: A unready after %d ms, B owned all"
+                + " targets after %d ms, lag p99 %d ms while A was cut off; at most %d owner(s) of a target at any"
+                + " moment; A ready again %d ms after the link healed", fault, unready, takeover, lagWhileCut,
+                mostOwners[0], ready));
+        assertThat(unready).as("A unready within a few seconds").isLessThan(5_000);
         assertThat(takeover).as("B takes A's targets within the bound").isLessThan(TAKEOVER_BOUND_MILLIS);
         assertThat(mostOwners[0]).as("never two owners of one target").isLessThanOrEqualTo(1);
         assertThat(lagWhileCut).as("B deletes on time while A is cut off").isLessThan(1_000);
         assertThat(ready).as("A ready within 2 s of the heal").isLessThan(HEALED_BOUND_MILLIS);
     }
 
-    @Test
-    @Order(5)
-    void postgresDroppingEveryPacketFor30sForEveryoneIsOnTimeWithin2sOfTheHeal() {
-        Assumptions.assumeTrue(PacketDrop.available(), "partitions need nftables, as root");
-        List<PacketDrop> partitions = postgresLinks.stream().map(link -> PacketDrop.of(link.port())).toList();
+    /**
+     * Both instances cut off from PostgreSQL: unready within seconds, answering their probes throughout; once the link
+     * heals, ready and deleting within 2 s, the backlog gone, and on time from 2 s after the heal.
+     */
+    private void everyoneCutOffFromPostgres(String measure, String fault, Duration length, List<Cut> cuts) {
         ScenarioTime.pass(Duration.ofSeconds(3));
-        long cut = System.nanoTime();
-        partitions.forEach(PacketDrop::drop);
+        long cutAt = System.nanoTime();
+        cuts.forEach(Cut::apply);
         long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
-                Duration.ofSeconds(15), cut);
-        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
+                Duration.ofSeconds(15), cutAt);
+        while (System.nanoTime() - cutAt < length.toNanos()) {
+            assertThat(fleet.live()).allSatisfy(instance -> assertThat(readiness(instance))
+                    .as("readiness answers within a second, DOWN").isEqualTo(503));
+            ScenarioTime.pass(Duration.ofSeconds(1));
+        }
         long backlog = rows.dueLeft();
 
         long healed = System.nanoTime();
         Instant healedAt = Instant.now();
         Instant onTimeFrom = healedAt.plusMillis(HEALED_BOUND_MILLIS);
-        partitions.forEach(PacketDrop::heal);
-        long ready = Fleet.awaitMillis(fleet::allReady, Duration.ofSeconds(30), healed);
-        long firstDeletion = Fleet.awaitMillis(() -> rows.firstDeletionMillis(healedAt) >= 0, Duration.ofSeconds(30),
-                healed);
+        cuts.forEach(Cut::heal);
+        long ready = Fleet.awaitMillis(fleet::allReady, Duration.ofSeconds(60), healed);
+        Fleet.awaitMillis(() -> rows.firstDeletionMillis(healedAt) >= 0, Duration.ofSeconds(60), healed);
+        long firstDeletion = rows.firstDeletionMillis(healedAt);
         long drained = Fleet.awaitMillis(() -> rows.dueLeft() == 0, Duration.ofSeconds(60), healed);
+        // Rows due from 2 s after the heal must fall due and go before their lag says anything.
         ScenarioTime.pass(Duration.ofSeconds(6));
         long lagAfter = rows.lagMillis(0.99, onTimeFrom);
         long lateAfter = rows.deletedLaterThan(Duration.ofSeconds(1), onTimeFrom);
 
-        Measurements.record("postgres-drop-all-30s", String.format("PostgreSQL dropping every packet for both"
-                + " instances for 30 s under 200 expiries/s: both unready after %d ms; after the link healed, the"
-                + " first deletion after %d ms, both ready after %d ms, the backlog of %,d rows gone after %d ms, and"
-                + " rows due from 2 s after the heal deleted with lag p99 %d ms (%d later than 1 s)", unready,
-                rows.firstDeletionMillis(healedAt), ready, backlog, drained, lagAfter, lateAfter));
+        Measurements.record(measure, String.format("%s under 200 expiries/s: both unready after %d ms; after the link"
+                + " healed, the first deletion after %d ms, both ready after %d ms, the backlog of %,d rows gone after"
+                + " %d ms, and rows due from 2 s after the heal deleted with lag p99 %d ms (%d later than 1 s)", fault,
+                unready, firstDeletion, ready, backlog, drained, lagAfter, lateAfter));
         assertThat(firstDeletion).as("deleting again within 2 s of the heal").isLessThan(HEALED_BOUND_MILLIS);
         assertThat(ready).as("ready within 2 s of the heal").isLessThan(HEALED_BOUND_MILLIS);
         assertThat(lagAfter).as("on time from 2 s after the heal").isLessThan(1_000);
     }
 
-    @Test
-    @Order(6)
-    void redisDroppingEveryPacketFor30sIsSubscribedAgainWithin2sOfTheHeal() {
-        Assumptions.assumeTrue(PacketDrop.available(), "partitions need nftables, as root");
-        List<PacketDrop> partitions = redisLinks.stream().map(link -> PacketDrop.of(link.port())).toList();
+    /**
+     * Both instances cut off from Redis for 30 s: the lost subscription is seen within two ping intervals, the
+     * look-ahead keeps deletion on time meanwhile, and the subscription is back within 2 s of the heal.
+     */
+    private void everyoneCutOffFromRedis(String measure, String fault, List<Cut> cuts) {
         ScenarioTime.pass(Duration.ofSeconds(3));
-        long cut = System.nanoTime();
-        partitions.forEach(PacketDrop::drop);
+        long cutAt = System.nanoTime();
+        cuts.forEach(Cut::apply);
         long unready = Fleet.awaitMillis(() -> fleet.live().stream().allMatch(i -> readiness(i) == 503),
-                Duration.ofSeconds(15), cut);
+                Duration.ofSeconds(15), cutAt);
         Instant duringCut = Instant.now().plusSeconds(2);
-        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cut) / 1_000_000));
+        ScenarioTime.pass(Duration.ofSeconds(30).minusMillis((System.nanoTime() - cutAt) / 1_000_000));
         long lagWhileCut = rows.lagMillis(0.99, duringCut);
 
         long healed = System.nanoTime();
-        partitions.forEach(PacketDrop::heal);
+        cuts.forEach(Cut::heal);
         long ready = Fleet.awaitMillis(fleet::allReady, Duration.ofSeconds(30), healed);
 
-        Measurements.record("redis-drop-30s", String.format("Redis dropping every packet for both instances for 30 s"
-                + " under 200 expiries/s: both unready after %d ms (ping interval 1 s); lag p99 %d ms meanwhile, by"
-                + " the look-ahead; subscribed and ready again %d ms after the link healed", unready, lagWhileCut,
-                ready));
+        Measurements.record(measure, String.format("%s under 200 expiries/s: both unready after %d ms (ping interval"
+                + " 1 s); lag p99 %d ms meanwhile, by the look-ahead; subscribed and ready again %d ms after the link"
+                + " healed", fault, unready, lagWhileCut, ready));
         assertThat(unready).as("the lost subscription is seen within two ping intervals").isLessThan(4_000);
         assertThat(lagWhileCut).as("on time without Redis").isLessThan(1_000);
         assertThat(ready).as("subscribed again within 2 s of the heal").isLessThan(HEALED_BOUND_MILLIS);
