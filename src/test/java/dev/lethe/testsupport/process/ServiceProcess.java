@@ -65,7 +65,8 @@ public final class ServiceProcess extends LocalProcess {
         List<String> command = new ArrayList<>();
         String executable = System.getProperty("lethe.it.executable", "");
         if (executable.isEmpty()) {
-            Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+            // The demo's build (mvn -Pdemo) has a folder of its own, which its failsafe run names here.
+            Path jar = Path.of(System.getProperty("lethe.it.jar", "target/quarkus-app/quarkus-run.jar"));
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: run the package phase first");
             }
