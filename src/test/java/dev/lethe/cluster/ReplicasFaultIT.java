@@ -176,22 +176,28 @@ class ReplicasFaultIT {
         long resubscribed = Fleet.awaitMillis(() -> live().stream().allMatch(i -> i.metrics()
                 .value("lethe_redis_subscribed", "node", "127.0.0.1:" + redis.port()) == 1), Duration.ofSeconds(30),
                 restarted);
-        double deletedByEvents = eventsDeleted();
+        double deletedBefore = events("deleted");
+        double absentBefore = events("absent");
         List<UUID> keysKept = rows.messages(2_000, FIRST_DUE, Duration.ofMillis(2_000));
         awaitGone(Duration.ofSeconds(30), keysLost);
         awaitGone(Duration.ofSeconds(30), keysKept);
-        double byEvents = eventsDeleted() - deletedByEvents;
+        double deleted = events("deleted") - deletedBefore;
+        // With the look-ahead off, a sweep still draining the lost keys' rows deletes some of the later rows that
+        // fall due meanwhile before their event arrives: that event finds its row absent, and was heard all the same.
+        double heard = deleted + events("absent") - absentBefore;
 
         Measurements.record("redis", String.format("Redis killed for 1 s under load (its keys lost with it): every"
                 + " instance subscribed again %d ms after it came back; all %,d rows whose keys were lost deleted by"
-                + " the catch-up and scheduled sweeps; %.0f of the %,d rows keyed afterwards deleted by their event",
-                resubscribed, keysLost.size(), byEvents, keysKept.size()));
-        assertThat(byEvents).as("rows keyed after Redis came back, deleted by their expiry events")
+                + " the catch-up and scheduled sweeps; of the %,d rows keyed afterwards, %.0f had their event heard"
+                + " and %.0f were deleted by it", resubscribed, keysLost.size(), keysKept.size(), heard, deleted));
+        assertThat(heard).as("expiry events of the rows keyed after Redis came back, acted on")
                 .isGreaterThanOrEqualTo(keysKept.size() * 0.95);
+        assertThat(deleted).as("rows keyed after Redis came back, deleted by their expiry events")
+                .isGreaterThanOrEqualTo(keysKept.size() * 0.5);
     }
 
-    private static double eventsDeleted() {
-        return live().stream().mapToDouble(i -> i.metrics().value("lethe_events_total", "outcome", "deleted")).sum();
+    private static double events(String outcome) {
+        return live().stream().mapToDouble(i -> i.metrics().value("lethe_events_total", "outcome", outcome)).sum();
     }
 
     private static ServiceProcess startInstance() {
