@@ -8,7 +8,8 @@ import java.util.Map;
  * (leases, pauses, API keys, the outbox, migrations) and on PostgreSQL's catalog. Written here, whole, so that a reader
  * looking for SQL opens one folder; {@link #all()} lists them in one order, which startup prepares and the golden file
  * src/test/resources/sql/lethe.sql shows. Besides these, each runs in a transaction of its own that
- * {@code store.Database} opens with its settings (BEGIN and SET LOCAL), and the scripts of db/lethe/ make the schema.
+ * {@code store.Database} gives its settings (made once per connection, or with SET LOCAL behind a transaction
+ * pooler), and the scripts of db/lethe/ make the schema.
  */
 public final class LetheStatements {
 

@@ -10,17 +10,19 @@ import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 
 /**
  * Every statement Lethe runs goes through here, and none depends on a server session, so that they work the same on
  * a direct connection and behind any connection pooler.
  * <ul>
- * <li>Each runs in its own short transaction that first sets what Lethe needs ({@code statement_timeout},
- * {@code idle_in_transaction_session_timeout}, {@code jit}, {@code plan_cache_mode}) with {@code SET LOCAL}: settings
- * in the startup packet are refused by poolers, and settings of a session would stay with whichever server session
- * a transaction pooler lent. The three messages are sent together, so this costs no extra round trip.</li>
+ * <li>Each runs with the settings Lethe needs ({@code statement_timeout}, {@code idle_in_transaction_session_timeout},
+ * {@code jit}, {@code plan_cache_mode}), never from the startup packet, which poolers refuse. Where the server
+ * session stays Lethe's (no pooler, or a session pooler) each connection made them once when it was opened
+ * ({@link SessionSettings}) and a statement travels alone, one message and its answer. Behind a transaction pooler,
+ * which would lend a session's settings to others, each statement runs in its own short transaction that first makes
+ * them with {@code SET LOCAL}; BEGIN, the statement and COMMIT are sent together, so this costs no extra round
+ * trip.</li>
  * <li>Each has a deadline on the client side: the statement timeout plus a margin, the wait for a free connection
  * included. A statement with no answer by then (a link that drops packets, a pooler that queues forever) fails as a
  * transient error that the callers retry and count, a cancel request is sent, and its connection is closed, so the
@@ -46,7 +48,7 @@ public class Database {
      * @param statementTimeout set as statement_timeout in every transaction
      * @param deadlineMargin how much longer the client waits for an answer
      * @param settingsPerSession whether every connection of the pool made the settings for its server session
-     *        ({@link #sessionSettings}, when no transaction pooler lends sessions to others): then a statement is
+     *        ({@link SessionSettings}, when no transaction pooler lends sessions to others): then a statement is
      *        sent alone, one message and its answer, in a transaction of its own as any statement outside one is
      */
     public Database(io.vertx.sqlclient.Pool pool, Vertx vertx, Duration statementTimeout, Duration deadlineMargin,
@@ -61,7 +63,7 @@ public class Database {
     }
 
     /** What a connection sets once for its server session, where that session stays Lethe's. */
-    public static String sessionSettings(Duration statementTimeout) {
+    static String sessionSettings(Duration statementTimeout) {
         return settings(statementTimeout, "SET ");
     }
 
@@ -89,8 +91,9 @@ public class Database {
     }
 
     /**
-     * What a statement returned, and how long the server worked on it: from the answer to its BEGIN to its own
-     * answer, so that neither the wait for a connection nor the round trip before it counts.
+     * What a statement returned, and how long the server worked on it: from the answer to its BEGIN to its own answer
+     * behind a transaction pooler, from sending it to its answer where it travels alone; the wait for a connection
+     * never counts, one round trip does where it travels alone (a fraction of a millisecond beside a database).
      */
     public record Executed(RowSet<Row> rows, Duration work) {
     }
@@ -189,7 +192,7 @@ public class Database {
                     String where = connection == null ? "waiting for a free PostgreSQL connection"
                             : "waiting for PostgreSQL to answer";
                     if (connection != null) {
-                        abandon(connection);
+                        PooledConnections.abandon(connection);
                     }
                     health.unreachable(attempt.startNanos);
                     emitter.fail(new DeadlineExceeded("no answer within " + deadline.duration().toMillis() + " ms ("
@@ -234,19 +237,6 @@ public class Database {
                 });
             });
         });
-    }
-
-    /**
-     * A connection that did not answer in time: a cancel request for whatever the server may still be doing, and
-     * the connection itself closed, so that the pool opens a fresh one instead of lending this one again.
-     */
-    private static void abandon(SqlConnection connection) {
-        if (connection instanceof PgConnection pg) {
-            pg.cancelRequest().onFailure(ignored -> {
-                // best effort: where the link is down, the cancel cannot get through either
-            });
-        }
-        PooledConnections.closePhysically(connection);
     }
 
     /** A statement that got no answer within its deadline; transient, like any lost connection. */

@@ -69,16 +69,9 @@ public class PoolSettings implements PgPoolCreator {
         maxSize = input.poolOptions().getMaxSize();
         Pool pool = PgPool.pool(input.vertx(), input.pgConnectOptionsList(), input.poolOptions());
         if (pooler.keepsPreparedStatements()) {
-            // The server session stays this connection's: its settings once, and each statement then travels alone.
-            // A connection that could not make them never serves a statement.
-            String settings = Database.sessionSettings(config.database().statementTimeout());
-            pool.connectHandler(connection -> connection.query(settings).execute().onComplete(done -> {
-                if (done.succeeded()) {
-                    connection.close();
-                } else {
-                    PooledConnections.closePhysically(connection);
-                }
-            }));
+            LetheConfig.Database database = config.database();
+            pool.connectHandler(new SessionSettings(input.vertx(), database.statementTimeout(),
+                    database.statementTimeout().plus(database.deadlineMargin())));
         }
         return pool;
     }

@@ -1,8 +1,10 @@
 package dev.lethe.store;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelOption;
 import io.vertx.core.Promise;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.impl.Connection;
 import io.vertx.sqlclient.impl.SocketConnectionBase;
@@ -25,13 +27,35 @@ final class PooledConnections {
     private PooledConnections() {
     }
 
+    /**
+     * A connection that did not answer in time: a cancel request for whatever the server may still be doing, and
+     * the connection itself closed, so that the pool opens a fresh one instead of lending this one again.
+     */
+    static void abandon(SqlConnection connection) {
+        if (connection instanceof PgConnection pg) {
+            pg.cancelRequest().onFailure(ignored -> {
+                // best effort: where the link is down, the cancel cannot get through either
+            });
+        }
+        closePhysically(connection);
+    }
+
     static void closePhysically(SqlConnection connection) {
         if (connection instanceof SqlConnectionInternal internal) {
             Connection physical = internal.unwrap().unwrap();
             if (physical instanceof SocketConnectionBase socket) {
                 Channel channel = socket.socket().channelHandlerContext().channel();
-                channel.config().setOption(ChannelOption.SO_LINGER, 0);
-                channel.eventLoop().execute(() -> channel.unsafe().close(channel.voidPromise()));
+                channel.eventLoop().execute(() -> {
+                    if (!channel.isOpen()) {
+                        return; // closed by the other end meanwhile: the pool has dropped it already
+                    }
+                    try {
+                        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+                    } catch (ChannelException e) {
+                        // the socket closed between the check and here; closing it again below is harmless
+                    }
+                    channel.unsafe().close(channel.voidPromise());
+                });
             } else {
                 physical.close(null, Promise.promise());
             }
