@@ -103,19 +103,21 @@ public class LetheService {
         long start = System.nanoTime();
         subscriber.stop();
         sweeps.stop();
-        int pending = deletions.pending();
+        int held = deletions.pending();
         Duration timeout = config.shutdown().drainTimeout();
         String outcome;
         try {
             deletions.drain().await().atMost(timeout);
             outcome = "flushed";
         } catch (RuntimeException timedOut) {
-            outcome = "gave up after " + timeout.toMillis() + " ms on";
+            outcome = "gave up after " + timeout.toMillis() + " ms, having flushed";
         }
         ownership.resign();
         outbox.stop();
-        LOG.infof("Lethe stopped in %d ms: %s the %d ids it held; %d rows are left to the sweep",
-                (System.nanoTime() - start) / 1_000_000, outcome, pending, deletions.pending());
+        int left = deletions.pending();
+        LOG.infof("Lethe stopped in %d ms: %s %d of the %d ids it held; the other %d (rows not yet due, or not sent"
+                + " in time) are left to the sweep", (System.nanoTime() - start) / 1_000_000, outcome, held - left,
+                held, left);
     }
 
     private void catchUp(String why) {

@@ -30,7 +30,8 @@ class GracefulShutdownIT {
 
     private static final String DATABASE = "lethe_it_shutdown";
     private static final int ROWS = 150_000;
-    private static final Pattern STOPPED = Pattern.compile("Lethe stopped in (\\d+) ms: flushed the (\\d+) ids");
+    private static final Pattern STOPPED =
+            Pattern.compile("Lethe stopped in (\\d+) ms: flushed (\\d+) of the \\d+ ids");
 
     private static Sql sql;
 
@@ -85,7 +86,7 @@ class GracefulShutdownIT {
             Matcher stopped = STOPPED.matcher(service.output());
             assertThat(stopped.find()).as(service.output()).isTrue();
             long remaining = sql.count("SELECT count(*) FROM \"Message\"");
-            System.out.printf("Shutdown: exited %.2f s after SIGTERM; drain %s ms for %s held ids; %d of %d rows"
+            System.out.printf("Shutdown: exited %.2f s after SIGTERM; drain %s ms, %s held ids flushed; %d of %d rows"
                     + " left for the sweep (keys that expired after the unsubscribe)%n", seconds, stopped.group(1),
                     stopped.group(2), remaining, ROWS);
             assertThat(sawNotReady).as("readiness is DOWN (or the port closed) while stopping").isTrue();
