@@ -35,6 +35,12 @@ final class PredicateScanner {
             if (c < ' ' && c != '\t' && c != '\n' && c != '\r') {
                 throw refused("holds a control character at position " + (at + 1));
             }
+            if (c >= 0x80) {
+                // PostgreSQL reads any non-ASCII character outside quotes as part of a name, where Java's letter
+                // classes would not: a scanner that disagreed with it there could take a name for a quote.
+                throw refused("holds a non-ASCII character outside quotes, at position " + (at + 1)
+                        + ": write such a name in double quotes");
+            }
             switch (c) {
                 case '\'' -> stringLiteral();
                 case '"' -> quotedIdentifier();
@@ -123,7 +129,7 @@ final class PredicateScanner {
             at++;
             return;
         }
-        if (Character.isDigit(next())) {
+        if (isAsciiDigit(next())) {
             throw refused("holds a parameter ($" + next() + "...): Lethe's statements bind their own parameters");
         }
         int end = at + 1;
@@ -146,12 +152,22 @@ final class PredicateScanner {
         return at + 1 < text.length() ? text.charAt(at + 1) : '\0';
     }
 
+    /** As PostgreSQL's lexer (scan.l, ident_cont): ASCII letters and digits, _, $, and every non-ASCII character. */
     private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+        return isAsciiLetter(c) || isAsciiDigit(c) || c == '_' || c == '$' || c >= 0x80;
     }
 
+    /** As scan.l's dolq_start and dolq_cont: a digit may not open a tag. */
     private static boolean isTagPart(char c, boolean first) {
-        return Character.isLetter(c) || c == '_' || !first && Character.isDigit(c);
+        return isAsciiLetter(c) || c == '_' || c >= 0x80 || !first && isAsciiDigit(c);
+    }
+
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static IllegalArgumentException refused(String why) {

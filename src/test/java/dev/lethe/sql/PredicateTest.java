@@ -33,6 +33,11 @@ class PredicateTest {
             List.of("id = ANY($1)", "holds a parameter"),
             List.of("x = $ OR true", "holds a '$'"),
             List.of("tr\u0000ue", "holds a control character"),
+            // PostgreSQL reads x\u00d7$a$ as one name; a scanner that took $a$ for a quote would let ") OR true OR (" by.
+            List.of("(SELECT true FROM pg_class x\u00d7$a$ LIMIT 1)) OR true OR ((SELECT true FROM pg_class x\u00d7$a$"
+                    + " LIMIT 1)", "holds a non-ASCII character outside quotes"),
+            List.of("x\u00d7E'\\') OR (true --'", "holds a non-ASCII character outside quotes"),
+            List.of("\"body\" = \u00e9t\u00e9", "holds a non-ASCII character outside quotes"),
             List.of("   ", "is empty"),
             List.of("x".repeat(PredicateScanner.MAX_LENGTH + 1), "is longer than"));
 
@@ -48,7 +53,9 @@ class PredicateTest {
             "\"expiresAt\" < now() - interval '1 day' OR true",
             "NOT EXISTS (SELECT 1 FROM \"LegalHold\" h WHERE h.\"messageId\" = \"Message\".\"id\")",
             "(true) OR (true)",
-            "a$b IS NULL");
+            "a$b IS NULL",
+            "\"body\" <> 'caf\u00e9 \u00d7 \u20ac) OR (true'",
+            "\"body\" <> $\u20ac$) OR (true$\u20ac$");
 
     @Test
     void textThatCouldReachOutsideItsParenthesesIsRefusedWithItsReason() {
