@@ -56,24 +56,22 @@ public class BatchDeleter implements BatchSender {
     @Override
     public Uni<BatchReport> delete(Target target, Source source, Object[] ids) {
         AtomicLong startedNanos = new AtomicLong();
-        return retrying(Uni.createFrom().deferred(() -> {
+        return metrics.tracked(target.name(), Operation.DELETE, retrying(Uni.createFrom().deferred(() -> {
             startedNanos.set(System.nanoTime());
             String statement = source == Source.EVENT ? target.sql().deleteEventIds()
                     : target.sql().deleteLookaheadIds();
             return database.execute(statement, Tuple.of((Object) ids));
-        }))
+        })))
                 .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.DELETE, failure);
                     failures.log("Deleting %d %s rows failed (%s); the sweep will delete them",
                             ids.length, target.name(), Failures.describe(failure));
-                    return BatchReport.failed(ids.length, DatabaseFailures.IS_TIMEOUT.test(failure));
+                    return BatchReport.failed(List.of(), ids.length, DatabaseFailures.IS_TIMEOUT.test(failure));
                 });
     }
 
     private Uni<BatchReport> accountFor(Target target, Source source, Object[] ids, RowSet<Row> rows,
             long startedNanos) {
-        metrics.databaseAnswered(target.name(), Operation.DELETE);
         DeletionMeters meters = metrics.deletion(target.name(), source);
         meters.deleted(rows.size());
         if (rows.size() == ids.length) {
@@ -94,15 +92,13 @@ public class BatchDeleter implements BatchSender {
         Object[] rest = remaining.toArray(target.idType().newArray(0));
         double secondsSinceDelete = (System.nanoTime() - startedNanos) / 1e9;
         List<Object> deleted = List.copyOf(gone);
-        return retrying(database.execute(target.sql().inspectByIds(), Tuple.of((Object) rest)))
+        return metrics.tracked(target.name(), Operation.INSPECT,
+                retrying(database.execute(target.sql().inspectByIds(), Tuple.of((Object) rest))))
                 .map(found -> classify(target, deleted, rest, found, horizonSeconds, secondsSinceDelete))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.INSPECT, failure);
                     failures.log("Inspecting %d %s rows that were not deleted failed (%s); the sweep will see to them",
                             rest.length, target.name(), Failures.describe(failure));
-                    boolean timedOut = DatabaseFailures.IS_TIMEOUT.test(failure);
-                    return new BatchReport(deleted, 0, 0, List.of(), List.of(), timedOut ? 0 : rest.length,
-                            timedOut ? rest.length : 0);
+                    return BatchReport.failed(deleted, rest.length, DatabaseFailures.IS_TIMEOUT.test(failure));
                 });
     }
 

@@ -37,9 +37,12 @@ public record BatchReport(List<Object> deletedIds, int absent, int notDue, List<
         return new BatchReport(List.of(ids), 0, 0, List.of(), List.of(), 0, 0);
     }
 
-    /** A statement that failed after its retries: ran out of time on the server, or got no answer at all. */
-    public static BatchReport failed(int count, boolean timedOut) {
-        return new BatchReport(List.of(), 0, 0, List.of(), List.of(), timedOut ? 0 : count, timedOut ? count : 0);
+    /**
+     * A statement that failed after its retries, ran out of time on the server or got no answer at all, for
+     * {@code count} ids; {@code deleted} the ids an earlier statement of the batch had deleted.
+     */
+    public static BatchReport failed(List<Object> deleted, int count, boolean timedOut) {
+        return new BatchReport(deleted, 0, 0, List.of(), List.of(), timedOut ? 0 : count, timedOut ? count : 0);
     }
 
     public int deleted() {

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Owns every meter Lethe publishes: names, labels and descriptions live here and only here, because they are the
@@ -343,6 +344,20 @@ public class LetheMetrics {
     /** A statement of the target succeeded: a streak of failures of its kind is over. */
     public void databaseAnswered(String target, Operation operation) {
         failures.succeeded(target, operation);
+    }
+
+    /**
+     * The statement, its answer or its failure recorded against the target's streak of failures of its kind: both
+     * halves in one place, so that no kind of statement can start a streak that nothing ends.
+     */
+    public <T> Uni<T> tracked(String target, Operation operation, Uni<T> statement) {
+        return statement.onItemOrFailure().invoke((answer, failure) -> {
+            if (failure == null) {
+                databaseAnswered(target, operation);
+            } else {
+                databaseError(target, operation, failure);
+            }
+        });
     }
 
     /** Seconds the target's statements of one kind have kept failing; 0 when none is failing now. */

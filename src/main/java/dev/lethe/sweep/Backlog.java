@@ -50,18 +50,17 @@ public class Backlog {
     }
 
     public Uni<Measure> measure(Target target) {
-        return database.execute(target.sql().backlog(), Tuple.of(limit))
+        return metrics.tracked(target.name(), Operation.BACKLOG,
+                database.execute(target.sql().backlog(), Tuple.of(limit)))
                 .map(rows -> {
                     Row row = rows.iterator().next();
                     Measure measure = new Measure(row.getLong(0), row.getDouble(1));
                     last.put(target.name(), measure);
-                    metrics.databaseAnswered(target.name(), Operation.BACKLOG);
                     return measure;
                 })
                 .onFailure().recoverWithUni(failure -> {
                     // Unknown is not zero: the gauges show no value until a count succeeds again.
                     last.remove(target.name());
-                    metrics.databaseError(target.name(), Operation.BACKLOG, failure);
                     failures.log("Measuring the %s backlog failed (%s)", target.name(),
                             Failures.describe(failure));
                     return Uni.createFrom().nullItem();

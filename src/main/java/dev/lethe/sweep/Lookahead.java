@@ -88,7 +88,8 @@ public class Lookahead {
      */
     public Uni<Integer> schedule(Target target) {
         Covered before = covered.get(target.name());
-        return database.execute(target.sql().lookaheadSnapshot(), Tuple.of(window.toMillis()), window, WINDOW)
+        return metrics.tracked(target.name(), Operation.LOOKAHEAD, database.execute(target.sql().lookaheadSnapshot(),
+                Tuple.of(window.toMillis()), window, WINDOW)
                 .chain(snapshot -> {
                     Row row = snapshot.iterator().next();
                     Covered now = new Covered(row.getValue(1), transactionId(row.getString(0)));
@@ -96,10 +97,8 @@ public class Lookahead {
                             ? Tuple.of(window.toMillis(), limit, now.until(), EVERY_ROW)
                             : Tuple.of(window.toMillis(), limit, before.until(), before.oldestRunning());
                     return read(target, parameters, now);
-                })
-                .invoke(read -> metrics.databaseAnswered(target.name(), Operation.LOOKAHEAD))
+                }))
                 .onFailure().recoverWithItem(failure -> {
-                    metrics.databaseError(target.name(), Operation.LOOKAHEAD, failure);
                     failures.log("Reading the %s rows falling due soon failed (%s)", target.name(),
                             Failures.describe(failure));
                     return 0;
