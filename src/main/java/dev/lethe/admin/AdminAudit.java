@@ -9,6 +9,7 @@ import org.jboss.logging.Logger;
 import dev.lethe.metrics.AdminAction;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.support.Failures;
+import dev.lethe.support.RateLimitedLog;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -40,13 +41,17 @@ public class AdminAudit {
                                 : AdminAction.Result.FAILED, Failures.describe(failure)));
     }
 
-    /** A valid key tried an action its scopes do not allow. */
-    public void forbidden(Caller caller, AdminAction action, String what) {
-        done(caller, action, what, AdminAction.Result.FORBIDDEN, "the key lacks the scope");
+    /** An authorization, where a valid key that lacks the scope is recorded as refused this action. */
+    public Uni<Caller> authorizing(Uni<Caller> authorization, AdminAction action, String what) {
+        return authorization.onFailure(AdminErrors.Forbidden.class).invoke(forbidden -> done(
+                ((AdminErrors.Forbidden) forbidden).caller, action, what, AdminAction.Result.FORBIDDEN,
+                "the key lacks the scope"));
     }
 
     private void done(Caller caller, AdminAction action, String what, AdminAction.Result result, String outcome) {
         metrics.adminAction(action, result);
-        LOG.infof("Admin %s of %s by %s: %s (%s)", action.label(), what, caller.label(), result.label(), outcome);
+        // A key's name is a key holder's input: printable, as the call's object already is.
+        LOG.infof("Admin %s of %s by %s: %s (%s)", action.label(), what,
+                RateLimitedLog.printable(caller.label(), 160), result.label(), outcome);
     }
 }

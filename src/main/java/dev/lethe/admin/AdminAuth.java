@@ -75,15 +75,16 @@ public class AdminAuth {
     private Uni<Caller> refused(String client) {
         AuthFailures.Failure failure = failures.record(client);
         rejected.log("Refused an admin call from %s (%d failures this minute)", client, failure.failures());
-        if (failure.limitedForSeconds() > 0) {
-            metrics.adminAuthFailure(AuthFailure.LIMITED);
-            return Uni.createFrom().failure(new AdminErrors.Limited(failure.limitedForSeconds()));
-        }
-        metrics.adminAuthFailure(AuthFailure.REJECTED);
-        Duration delay = DELAY_STEP.multipliedBy(failure.failures());
+        boolean limited = failure.limitedForSeconds() > 0;
+        metrics.adminAuthFailure(limited ? AuthFailure.LIMITED : AuthFailure.REJECTED);
+        // A limited client still had its key looked up (a valid one always gets through): it waits the longest, so
+        // that it cannot send look-ups as fast as it likes.
+        Duration delay = limited ? MAX_DELAY : DELAY_STEP.multipliedBy(failure.failures());
+        RuntimeException answer = limited ? new AdminErrors.Limited(failure.limitedForSeconds())
+                : new AdminErrors.Unauthorized();
         return Uni.createFrom().voidItem()
                 .onItem().delayIt().by(delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay)
-                .chain(() -> Uni.createFrom().failure(new AdminErrors.Unauthorized()));
+                .chain(() -> Uni.createFrom().failure(answer));
     }
 
     /** The token of "Bearer <token>", if the header is one and the token is plausible. */

@@ -113,9 +113,8 @@ public class AdminResource {
     @Extension(name = AdminApiDefinition.SCOPE, value = "operate")
     public Uni<SweepReport> sweep(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
             @Context HttpServerRequest request) {
-        return auth.authorize(authorization, client(request), Scope.OPERATE)
-                .onFailure(AdminErrors.Forbidden.class).invoke(forbidden -> audit.forbidden(
-                        ((AdminErrors.Forbidden) forbidden).caller, AdminAction.SWEEP, "the sweep"))
+        return audit.authorizing(auth.authorize(authorization, client(request), Scope.OPERATE), AdminAction.SWEEP,
+                "the sweep")
                 .chain(caller -> {
                     QueryParameters parameters = QueryParameters.of(request.params(), "target", "dryRun");
                     boolean dryRun = parameters.bool("dryRun");
@@ -161,9 +160,7 @@ public class AdminResource {
             HttpServerRequest request) {
         AdminAction action = paused ? AdminAction.PAUSE : AdminAction.RESUME;
         String what = QueryParameters.shorten(name);
-        return auth.authorize(authorization, client(request), Scope.OPERATE)
-                .onFailure(AdminErrors.Forbidden.class).invoke(forbidden -> audit.forbidden(
-                        ((AdminErrors.Forbidden) forbidden).caller, action, what))
+        return audit.authorizing(auth.authorize(authorization, client(request), Scope.OPERATE), action, what)
                 .chain(caller -> audit.record(caller, action, what, Uni.createFrom().deferred(() -> {
                     QueryParameters.of(request.params());
                     find(name);

@@ -111,9 +111,8 @@ public class ApiKeyResource {
     }
 
     private Uni<Caller> authorized(String authorization, HttpServerRequest request, AdminAction action, String what) {
-        return auth.authorize(authorization, AdminResource.client(request), Scope.KEYS)
-                .onFailure(AdminErrors.Forbidden.class).invoke(forbidden -> audit.forbidden(
-                        ((AdminErrors.Forbidden) forbidden).caller, action, what));
+        return audit.authorizing(auth.authorize(authorization, AdminResource.client(request), Scope.KEYS), action,
+                what);
     }
 
     private JsonNode parse(String body) {

@@ -1,6 +1,5 @@
 package dev.lethe.admin;
 
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -12,7 +11,7 @@ import java.util.UUID;
 public record Caller(Optional<UUID> keyId, String name, Set<Scope> scopes) {
 
     public Caller {
-        scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+        scopes = Set.copyOf(scopes);
     }
 
     /** The bootstrap key may only manage keys, so that it can be retired once real ones exist. */

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.lethe.support.RateLimitedLog;
 import io.vertx.core.MultiMap;
 
 /**
@@ -61,7 +62,11 @@ final class QueryParameters {
         return Optional.of(value);
     }
 
+    /**
+     * Untrusted text as an answer or the audit log may repeat it: short, with control and non-ASCII characters
+     * escaped, so that no client can write a line of its own into the log.
+     */
     static String shorten(String text) {
-        return text.length() > 64 ? text.substring(0, 64) + "..." : text;
+        return RateLimitedLog.printable(text, 64);
     }
 }

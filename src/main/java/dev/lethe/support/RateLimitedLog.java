@@ -40,6 +40,11 @@ public final class RateLimitedLog {
         logger.log(level, held == 0 ? message : message + " (" + held + " similar lines held back)");
     }
 
+    /** The same for text, as its UTF-8 bytes. */
+    public static String printable(String text, int max) {
+        return printable(text.getBytes(java.nio.charset.StandardCharsets.UTF_8), max);
+    }
+
     /**
      * Makes untrusted text safe and short for a log line: at most {@code max} characters, control and non-ASCII
      * characters escaped.
