@@ -17,6 +17,7 @@ import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
 import io.quarkus.runtime.configuration.ConfigurationException;
+import io.vertx.pgclient.PgException;
 
 /**
  * The configured targets, resolved against the catalog once at startup, before Lethe's own schema is touched.
@@ -67,9 +68,12 @@ public class Targets {
         LetheStatements.all().forEach((name, statement) -> {
             try {
                 resolver.prepare(statement).await().atMost(CATALOG_WAIT);
-            } catch (RuntimeException failure) {
-                problems.add("Lethe's own statement " + name + " does not prepare (" + Failures.describe(failure)
+            } catch (PgException refused) {
+                problems.add("Lethe's own statement " + name + " does not prepare (" + Failures.describe(refused)
                         + "): its schema lethe may be from another release");
+            } catch (RuntimeException failure) {
+                throw new ConfigurationException("Lethe cannot start: preparing Lethe's own statement " + name
+                        + " failed: " + Failures.describe(failure));
             }
         });
         BuiltInTargets.all().forEach((name, builtIn) -> resolveOne(name, builtIn, resolved).ifPresent(problems::add));

@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -109,12 +110,17 @@ public class Ownership {
      * it.
      */
     public boolean ownedElsewhere(String target) {
-        return System.nanoTime() - lastHeartbeatNanos < lease.toNanos() && elsewhere.contains(target);
+        return heardRecently() && elsewhere.contains(target);
     }
 
     /** Live instances as of the last heartbeat; 0 when this instance has not heard from the database lately. */
     public int members() {
-        return System.nanoTime() - lastHeartbeatNanos < lease.toNanos() ? members : 0;
+        return heardRecently() ? members : 0;
+    }
+
+    /** Whether the last heartbeat answered within one lease: what it said may still hold. */
+    private boolean heardRecently() {
+        return System.nanoTime() - lastHeartbeatNanos < lease.toNanos();
     }
 
     /** Gives up every target at once, at shutdown, so that the other instances take them at their next tick. */
@@ -158,13 +164,9 @@ public class Ownership {
                         leases.put(row.getString(1), new LeasePlan.Lease(row.getString(2), row.getDouble(3)));
                     }
                     members = others + 1;
-                    Set<String> theirs = new java.util.HashSet<>();
-                    leases.forEach((target, held) -> {
-                        if (!held.free() && !instance.equals(held.owner())) {
-                            theirs.add(target);
-                        }
-                    });
-                    elsewhere = Set.copyOf(theirs);
+                    elsewhere = leases.entrySet().stream()
+                            .filter(held -> !held.getValue().free() && !instance.equals(held.getValue().owner()))
+                            .map(Map.Entry::getKey).collect(Collectors.toUnmodifiableSet());
                     return rebalance(leases, others + 1);
                 })
                 .onFailure().recoverWithItem(failure -> {

@@ -38,12 +38,6 @@ public class Database {
     private final Deadline deadline;
     private final boolean settingsPerSession;
 
-    /** The same, with the settings made in each statement's own transaction. */
-    public Database(io.vertx.sqlclient.Pool pool, Vertx vertx, Duration statementTimeout, Duration deadlineMargin,
-            DatabaseHealth health) {
-        this(pool, vertx, statementTimeout, deadlineMargin, health, false);
-    }
-
     /**
      * @param statementTimeout set as statement_timeout in every transaction
      * @param deadlineMargin how much longer the client waits for an answer
@@ -58,7 +52,12 @@ public class Database {
         this.health = health;
         this.settingsPerSession = settingsPerSession;
         this.begin = "BEGIN; " + settings(statementTimeout, "SET LOCAL ");
-        this.deadline = new Deadline(Duration.ofMillis(statementTimeout.toMillis() + deadlineMargin.toMillis()),
+        this.deadline = statementDeadline(statementTimeout, deadlineMargin);
+    }
+
+    /** How long the client waits for one statement's answer. */
+    static Deadline statementDeadline(Duration statementTimeout, Duration deadlineMargin) {
+        return new Deadline(statementTimeout.plus(deadlineMargin),
                 "lethe.database.statement-timeout plus lethe.database.deadline-margin");
     }
 
@@ -209,12 +208,14 @@ public class Database {
                     return;
                 }
                 SqlConnection connection = acquired.result();
+                // Published before the check: a deadline firing on another thread meanwhile either sees it and
+                // abandons it, or fired before and is seen here; either way the connection goes back.
+                attempt.connection = connection;
                 if (attempt.over.get()) {
                     // The deadline passed while this connection was on its way: it was never used, give it back.
                     connection.close();
                     return;
                 }
-                attempt.connection = connection;
                 Future<T> done;
                 try {
                     done = work.apply(connection);

@@ -36,6 +36,7 @@ public class PoolSettings implements PgPoolCreator {
 
     private final LetheConfig config;
     private volatile int maxSize;
+    private volatile boolean settingsPerSession;
 
     public PoolSettings(LetheConfig config) {
         this.config = config;
@@ -71,9 +72,18 @@ public class PoolSettings implements PgPoolCreator {
         if (pooler.keepsPreparedStatements()) {
             LetheConfig.Database database = config.database();
             pool.connectHandler(new SessionSettings(input.vertx(), database.statementTimeout(),
-                    database.statementTimeout().plus(database.deadlineMargin())));
+                    Database.statementDeadline(database.statementTimeout(), database.deadlineMargin())));
+            settingsPerSession = true;
         }
         return pool;
+    }
+
+    /**
+     * Whether every connection of the pool made Lethe's settings for its server session when it opened
+     * ({@link SessionSettings}), so that statements need not make them; false before the pool exists.
+     */
+    boolean settingsPerSession() {
+        return settingsPerSession;
     }
 
     /** The most connections the pool opens; 0 before it exists. */

@@ -23,27 +23,24 @@ final class SessionSettings implements Handler<SqlConnection> {
 
     private final Vertx vertx;
     private final String settings;
-    private final long deadlineMillis;
+    private final Database.Deadline deadline;
     private final RateLimitedLog failures = new RateLimitedLog(LOG, Logger.Level.WARN, Duration.ofSeconds(30));
 
-    /**
-     * @param deadline how long a new connection may take to make them: a statement's deadline
-     *        (lethe.database.statement-timeout plus lethe.database.deadline-margin)
-     */
-    SessionSettings(Vertx vertx, Duration statementTimeout, Duration deadline) {
+    /** @param deadline how long a new connection may take to make them: a statement's deadline */
+    SessionSettings(Vertx vertx, Duration statementTimeout, Database.Deadline deadline) {
         this.vertx = vertx;
         this.settings = Database.sessionSettings(statementTimeout);
-        this.deadlineMillis = Math.max(1, deadline.toMillis());
+        this.deadline = deadline;
     }
 
     @Override
     public void handle(SqlConnection connection) {
         AtomicBoolean over = new AtomicBoolean();
-        long timer = vertx.setTimer(deadlineMillis, id -> {
+        long timer = vertx.setTimer(Math.max(1, deadline.duration().toMillis()), id -> {
             if (over.compareAndSet(false, true)) {
-                failures.log("A new PostgreSQL connection did not make Lethe's session settings within %d ms"
-                        + " (lethe.database.statement-timeout plus lethe.database.deadline-margin): it is closed"
-                        + " before serving any statement", deadlineMillis);
+                failures.log("A new PostgreSQL connection did not make Lethe's session settings within %d ms (%s):"
+                        + " it is closed before serving any statement", deadline.duration().toMillis(),
+                        deadline.setting());
                 PooledConnections.abandon(connection);
             }
         });

@@ -13,9 +13,10 @@ public class StoreParts {
 
     @Produces
     @Singleton
-    Database database(Pool pool, Vertx vertx, LetheConfig config, DatabaseHealth health) {
-        // PoolSettings makes the settings once per connection where the server session stays Lethe's.
-        return new Database(pool.getDelegate(), vertx, config.database().statementTimeout(),
-                config.database().deadlineMargin(), health, config.database().pooler().keepsPreparedStatements());
+    Database database(Pool pool, Vertx vertx, LetheConfig config, DatabaseHealth health, PoolSettings settings) {
+        // The pool first: whether its connections carry Lethe's settings is what PoolSettings did when it built it.
+        io.vertx.sqlclient.Pool built = pool.getDelegate();
+        return new Database(built, vertx, config.database().statementTimeout(), config.database().deadlineMargin(),
+                health, settings.settingsPerSession());
     }
 }

@@ -78,8 +78,8 @@ final class SweepRun {
     /**
      * One statement as the run counts it: rows deleted, and how long the server worked on it.
      *
-     * @param work from the answer to its BEGIN to its own answer: neither a wait for a connection nor a stall of
-     *        the link counts, so that neither the pause after it nor the next statement's size is set by one
+     * @param work as {@code store.Database.Executed} measures it: never the wait for a connection, so that neither
+     *        the pause after it nor the next statement's size is set by a busy pool
      */
     record Timed(int rows, Duration work) {
     }

@@ -94,7 +94,7 @@ class SessionSettingsTest {
 
     private static Pool pool(int port, int size, Duration deadline) {
         Pool pool = PgPool.pool(vertx, options(port), new PoolOptions().setMaxSize(size));
-        pool.connectHandler(new SessionSettings(vertx, STATEMENT_TIMEOUT, deadline));
+        pool.connectHandler(new SessionSettings(vertx, STATEMENT_TIMEOUT, new Database.Deadline(deadline, "the test's")));
         return pool;
     }
 

@@ -1,6 +1,7 @@
 package dev.lethe.ingest.redis;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -86,13 +87,29 @@ final class NotificationWatch {
             schedule();
             return;
         }
-        // A check that gets no answer (a link that drops packets) is given up at its deadline; the next one follows.
+        // A check that gets no answer (a link that drops packets) is given up at its deadline, its connection closed
+        // then rather than whenever the link answers; the next check follows.
         Promise<Boolean> bounded = Promise.promise();
-        long deadline = vertx.setTimer(DEADLINE.toMillis(), id -> bounded.tryFail("no answer within " + DEADLINE));
-        connector.get().compose(connection -> setup.ensure(connection, node, true)
-                .compose(flags -> flags == NotificationSetup.Flags.ANNOUNCED ? Future.succeededFuture(true)
-                        : canary(connection, 0))
-                .onComplete(done -> connection.close()))
+        AtomicReference<RedisConnection> opened = new AtomicReference<>();
+        long deadline = vertx.setTimer(DEADLINE.toMillis(), id -> {
+            if (bounded.tryFail("no answer within " + DEADLINE)) {
+                RedisConnection connection = opened.get();
+                if (connection != null) {
+                    connection.close();
+                }
+            }
+        });
+        connector.get().compose(connection -> {
+            opened.set(connection);
+            if (bounded.future().isComplete()) {
+                connection.close(); // it came after the deadline
+                return Future.<Boolean>failedFuture("no answer within " + DEADLINE);
+            }
+            return setup.ensure(connection, node, true)
+                    .compose(flags -> flags == NotificationSetup.Flags.ANNOUNCED ? Future.succeededFuture(true)
+                            : canary(connection, 0))
+                    .onComplete(done -> connection.close());
+        })
                 .onComplete(done -> {
                     vertx.cancelTimer(deadline);
                     if (done.succeeded()) {
