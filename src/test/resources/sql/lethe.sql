@@ -133,3 +133,13 @@ RETURNING attempts >= $5;
 SELECT (SELECT count(*) FROM (SELECT 1 FROM lethe.outbox WHERE kind = $1 LIMIT $2) due)::int8,
        COALESCE(EXTRACT(EPOCH FROM now()
            - (SELECT min(deleted_at) FROM lethe.outbox WHERE kind = $1))::float8, 0);
+
+-- others-busy
+/* lethe:others-busy */
+SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+               WHERE datname = current_database()
+                 AND pid <> pg_backend_pid()
+                 AND application_name IS DISTINCT FROM current_setting('application_name')
+                 AND backend_type IS DISTINCT FROM 'autovacuum worker'
+                 AND (backend_xid IS NOT NULL
+                      OR (backend_type = 'client backend' AND wait_event_type IN ('Lock', 'IO'))));

@@ -65,6 +65,13 @@ final class BurstScenario {
         report.add("peer_rate", "Naive peer: deletions per second", peerRate, "/s");
         report.add("ratio_to_peer", "Lethe (events) / naive peer", eventRate / peerRate, "");
 
+        DatabaseJob[] started = new DatabaseJob[1];
+        double jobSeconds = burst(rows, () -> started[0] = DatabaseJob.start(db), report, "job");
+        report.add("job_seconds", "Database job (DELETE of every due row, then 1 s of sleep): last row gone after"
+                + " the instant", jobSeconds, "s");
+        report.add("job_longest_transaction_ms", "Database job: longest run (one transaction)",
+                started[0].longestTransactionSeconds() * 1000, "ms");
+
         double defaultSeconds = lethe(rows, Map.of(), report, "default");
         report.add("lethe_default_seconds", "Lethe, default settings (events + look-ahead + sweep)", defaultSeconds,
                 "s");

@@ -6,7 +6,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Scenario 3: a large backlog with no keys at all, drained by the sweep while the application keeps writing; the
+ * Scenario 3: a large backlog with no keys at all, drained by the sweep while the application keeps writing (and
+ * again with nobody else writing, where the drain should not pause); the
  * same data deleted by one naive DELETE as the baseline. The backlog falls due at one instant while Lethe is already
  * running (as when a flood of rows expires together), so that the JVM's start is not part of the drain; the
  * look-ahead is off, so that the sweep alone does the work. Two layouts of the same rows: stored in expiry order (as
@@ -37,12 +38,16 @@ final class DrainScenario {
                 + " inserts %,d rows/s (%s)", due, total, options.integer("writer-rate"),
                 PgbenchWriter.find().isPresent() ? "pgbench -R" : "a JDBC loop"));
 
-        Run lethe = measure(due, total, Mode.LETHE, Layout.ORDERED);
-        Run naive = measure(due, total, Mode.NAIVE, Layout.ORDERED);
-        Run letheRandom = measure(due, total, Mode.LETHE, Layout.RANDOM);
-        Run naiveRandom = measure(due, total, Mode.NAIVE, Layout.RANDOM);
-        Run unpaced = measure(due, total, Mode.LETHE_UNPACED, Layout.ORDERED);
-        Run unpacedRandom = measure(due, total, Mode.LETHE_UNPACED, Layout.RANDOM);
+        Run lethe = measure(due, total, Mode.LETHE, Layout.ORDERED, true);
+        Run naive = measure(due, total, Mode.NAIVE, Layout.ORDERED, true);
+        Run letheRandom = measure(due, total, Mode.LETHE, Layout.RANDOM, true);
+        Run naiveRandom = measure(due, total, Mode.NAIVE, Layout.RANDOM, true);
+        Run unpaced = measure(due, total, Mode.LETHE_UNPACED, Layout.ORDERED, true);
+        Run unpacedRandom = measure(due, total, Mode.LETHE_UNPACED, Layout.RANDOM, true);
+        Run idle = measure(due, total, Mode.LETHE, Layout.ORDERED, false);
+        Run naiveIdle = measure(due, total, Mode.NAIVE, Layout.ORDERED, false);
+        Run idleRandom = measure(due, total, Mode.LETHE, Layout.RANDOM, false);
+        Run naiveIdleRandom = measure(due, total, Mode.NAIVE, Layout.RANDOM, false);
 
         report.add("lethe_drain_seconds", "Lethe: drain time, first to last deletion", lethe.seconds, "s");
         report.add("lethe_drain_from_due_seconds", "Lethe: from the instant the rows fell due to empty",
@@ -94,6 +99,23 @@ final class DrainScenario {
         report.add("unpaced_random_writer_p99_lethe_factor", "lethe.sweep.pause-factor=0, rows in random order:"
                 + " writer p99 during the drain against alone",
                 unpacedRandom.writerDuringP99 / unpacedRandom.writerSoloP99, "x");
+
+        // With nobody else writing, the drain's pause shrinks to none (DrainPace): what the defaults cost against one
+        // DELETE on a database that is otherwise idle.
+        double idleRatio = idle.seconds / naiveIdle.seconds;
+        report.add("idle_lethe_drain_seconds", "No writer: Lethe's drain at its defaults", idle.seconds, "s");
+        report.add("idle_naive_delete_seconds", "No writer: naive DELETE", naiveIdle.seconds, "s");
+        report.check("idle_drain_ratio", "No writer: Lethe drain / naive DELETE", idleRatio, "x", "<= 4x",
+                idleRatio <= 4);
+        double idleRandomRatio = idleRandom.seconds / naiveIdleRandom.seconds;
+        report.add("idle_random_lethe_drain_seconds", "No writer, rows in random order: Lethe's drain at its defaults",
+                idleRandom.seconds, "s");
+        report.add("idle_random_naive_delete_seconds", "No writer, rows in random order: naive DELETE",
+                naiveIdleRandom.seconds, "s");
+        report.check("idle_random_drain_ratio", "No writer, rows in random order: Lethe drain / naive DELETE",
+                idleRandomRatio, "x", "<= 4x", idleRandomRatio <= 4);
+        report.add("idle_lethe_longest_statement_ms", "No writer: Lethe's longest sweep statement",
+                Math.max(idle.longestStatement, idleRandom.longestStatement) * 1000, "ms");
         return report;
     }
 
@@ -115,7 +137,8 @@ final class DrainScenario {
         RANDOM
     }
 
-    private Run measure(int due, int total, Mode mode, Layout layout) throws Exception {
+    /** @param withWriter whether the application writes meanwhile; without, the database is otherwise idle */
+    private Run measure(int due, int total, Mode mode, Layout layout, boolean withWriter) throws Exception {
         redis.flush();
         db.recreateTable();
         boolean lethe = mode != Mode.NAIVE;
@@ -144,11 +167,16 @@ final class DrainScenario {
                 throw new IllegalStateException("loading took longer than the lead time");
             }
             Thread.sleep(waitForSolo);
+            if (!withWriter) {
+                Thread.sleep(Math.max(0, instant - System.currentTimeMillis()));
+                long dueMillis = System.currentTimeMillis();
+                return lethe ? drain(service, dueMillis) : naive(dueMillis);
+            }
             try (Writer writer = Writer.start(db, options.integer("writer-rate"))) {
                 long soloStart = System.currentTimeMillis();
                 Thread.sleep(Math.max(0, instant - System.currentTimeMillis()));
                 long dueMillis = System.currentTimeMillis();
-                Run run = lethe ? drain(service, dueMillis, writer) : naive(dueMillis, writer);
+                Run run = lethe ? drain(service, dueMillis) : naive(dueMillis);
                 // The log is read after a pause, so that inserts delayed by the drain are in it.
                 Thread.sleep(1000);
                 double solo = Stats.of(writer.latencies(soloStart + 1000, dueMillis)).p99();
@@ -163,7 +191,7 @@ final class DrainScenario {
         }
     }
 
-    private Run drain(LetheUnderTest service, long dueMillis, Writer writer) throws Exception {
+    private Run drain(LetheUnderTest service, long dueMillis) throws Exception {
         // Polled with index probes in the database, not through Lethe's metrics, whose rendering would cost the
         // service under test CPU.
         try (Sampler transactions = new Sampler(50, db::longestLetheTransaction)) {
@@ -180,7 +208,7 @@ final class DrainScenario {
         }
     }
 
-    private Run naive(long dueMillis, Writer writer) throws Exception {
+    private Run naive(long dueMillis) throws Exception {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute("SET statement_timeout = 0");
             long start = System.currentTimeMillis();

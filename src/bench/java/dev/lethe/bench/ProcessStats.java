@@ -78,6 +78,31 @@ final class ProcessStats {
         }
     }
 
+    /**
+     * CPU time (user + system) every PostgreSQL process of this machine has used so far, in seconds: the server's
+     * work for whoever drives it, backends and background processes alike (processes that ended are not counted).
+     */
+    static double serverCpuSeconds() {
+        double seconds = 0;
+        try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
+            for (Path process : (Iterable<Path>) processes::iterator) {
+                if (!process.getFileName().toString().chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                try {
+                    if (Files.readString(process.resolve("comm")).trim().startsWith("postgres")) {
+                        seconds += ticks(process.resolve("stat")) / CLOCK_TICKS;
+                    }
+                } catch (IOException | UncheckedIOException ended) {
+                    // the process ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return seconds;
+    }
+
     /** Peak resident memory of the process so far (VmHWM), in MiB. */
     static double peakRssMib(long pid) {
         try {

@@ -30,14 +30,13 @@ final class SteadyScenario {
         this.redis = redis;
     }
 
-    /** What one subject did with the same steady load. */
     /**
      * What one subject did with the same steady load. The CPU is counted twice: over the whole scenario, from a cold
      * start (the JIT compiling the hot paths included), and warm, over its second half only.
      */
     private record Run(long published, Stats all, Stats event, Stats sweep, long leftBehind, double cpuSeconds,
             Map<String, Double> cpuByKind, double warmCpuSeconds, long warmRows, Map<String, Double> warmCpuByKind,
-            double peakRssMib) {
+            double peakRssMib, double serverCpuSeconds, double longestTransactionSeconds) {
 
         double cpuMillisPerThousandRows() {
             return cpuSeconds / all.count() * 1_000_000;
@@ -45,6 +44,11 @@ final class SteadyScenario {
 
         double warmCpuMillisPerThousandRows() {
             return warmCpuSeconds / warmRows * 1_000_000;
+        }
+
+        /** PostgreSQL's CPU over the whole scenario, per 1,000 rows deleted: the inserts' share is the same for all. */
+        double serverCpuMillisPerThousandRows() {
+            return serverCpuSeconds / all.count() * 1_000_000;
         }
     }
 
@@ -61,6 +65,7 @@ final class SteadyScenario {
 
         Run lethe = measure(() -> LetheUnderTest.start(options, redis.uri(), Map.of()));
         Run peer = measure(() -> PeerUnderTest.start(options, redis.uri()));
+        Run job = measure(() -> DatabaseJob.start(db));
 
         report.add("published", "Rows published (row + key)", lethe.published, "");
         report.add("deleted", "Rows deleted", lethe.all.count(), "");
@@ -85,6 +90,21 @@ final class SteadyScenario {
         report.put("peer_lag_values", Map.of("p50", peer.all.p50(), "p99", peer.all.p99(), "max", peer.all.max()));
         report.add("peer_left_behind", "Naive peer: rows still present 5 s after their due time", peer.leftBehind,
                 "");
+
+        report.add("job_lag", "Database job (DELETE of every due row, then 1 s of sleep): lag p50 / p99 / max",
+                String.format("%.0f / %.0f / %.0f ms", job.all.p50() * 1000, job.all.p99() * 1000,
+                        job.all.max() * 1000), "");
+        report.put("job_lag_values", Map.of("p50", job.all.p50(), "p99", job.all.p99(), "max", job.all.max()));
+        report.add("job_left_behind", "Database job: rows still present 5 s after their due time", job.leftBehind,
+                "");
+        report.add("job_longest_transaction_ms", "Database job: longest run (one transaction)",
+                job.longestTransactionSeconds * 1000, "ms");
+        report.add("server_cpu_ms_per_thousand_rows", "PostgreSQL's CPU per 1,000 rows (inserts included):"
+                + " Lethe / naive peer / database job", String.format("%.1f / %.1f / %.1f",
+                        lethe.serverCpuMillisPerThousandRows(), peer.serverCpuMillisPerThousandRows(),
+                        job.serverCpuMillisPerThousandRows()), "ms");
+        report.put("server_cpu_ms_per_thousand_rows_values", Map.of("lethe", lethe.serverCpuMillisPerThousandRows(),
+                "peer", peer.serverCpuMillisPerThousandRows(), "job", job.serverCpuMillisPerThousandRows()));
 
         resources.check("peak_rss_mib", "Peak RSS (VmHWM)", lethe.peakRssMib, "MiB", "< 200 MiB",
                 lethe.peakRssMib < 200);
@@ -130,6 +150,7 @@ final class SteadyScenario {
         db.logDeletions();
         Run run;
         try (Subject subject = starter.start()) {
+            double serverBefore = ProcessStats.serverCpuSeconds();
             double cpuBefore = subject.cpuSeconds();
             Map<String, Double> threadsBefore = subject.threadCpuSeconds();
             // Halfway through the deletions (which begin {@code lead} seconds in), the warm half begins.
@@ -151,12 +172,15 @@ final class SteadyScenario {
             Thread.sleep((lead + 5 + 2) * 1000L);
             warm.join();
             double cpuAfter = subject.cpuSeconds();
+            double serverAfter = ProcessStats.serverCpuSeconds();
             Map<String, Double> threadsAfter = subject.threadCpuSeconds();
             long leftBehind = db.count("expires_at <= now() - interval '5 seconds'");
             run = new Run(published, Stats.of(db.lags(null)), Stats.of(db.lags("event")), Stats.of(db.lags("sweep")),
                     leftBehind, cpuAfter - cpuBefore, ProcessStats.cpuByKind(threadsBefore, threadsAfter),
                     cpuAfter - cpuAtWarm[0], db.deletedSince(warmFrom),
-                    ProcessStats.cpuByKind(threadsAtWarm.get(0), threadsAfter), subject.peakRssMib());
+                    ProcessStats.cpuByKind(threadsAtWarm.get(0), threadsAfter), subject.peakRssMib(),
+                    serverAfter - serverBefore,
+                    subject instanceof DatabaseJob databaseJob ? databaseJob.longestTransactionSeconds() : Double.NaN);
         }
         redis.flush();
         return run;

@@ -427,9 +427,10 @@ public interface LetheConfig {
         int parallelism();
 
         /**
-         * After each sweep statement, pause this many times as long as the statement took, so that a large backlog
-         * drains without taking the database from the application; the pause grows by itself when the database is
-         * busy. 0 sweeps at full speed.
+         * After each sweep statement, pause up to this many times as long as the statement took, so that a large
+         * backlog drains without taking the database from the application: the whole pause while other sessions
+         * write or wait on locks or I/O, part of it while Lethe's statements run slower than usual, none while the
+         * database is otherwise idle. 0 sweeps at full speed always.
          */
         @WithDefault("1.0")
         @DecimalMin("0")

@@ -173,6 +173,21 @@ public final class LetheStatements {
                    COALESCE(EXTRACT(EPOCH FROM now()
                        - (SELECT min(deleted_at) FROM {outbox} WHERE kind = $1))::float8, 0)""");
 
+    /**
+     * Whether any session of Lethe's database but Lethe's own is writing (holds a transaction id) or, where this role
+     * may see it, waits on a lock or on I/O. {@code backend_xid} is shown to any role, so a role without
+     * {@code pg_read_all_stats} still sees the application's writes; autovacuum is not the application.
+     */
+    public static final String OTHERS_BUSY = """
+            /* lethe:others-busy */
+            SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+                           WHERE datname = current_database()
+                             AND pid <> pg_backend_pid()
+                             AND application_name IS DISTINCT FROM current_setting('application_name')
+                             AND backend_type IS DISTINCT FROM 'autovacuum worker'
+                             AND (backend_xid IS NOT NULL
+                                  OR (backend_type = 'client backend' AND wait_event_type IN ('Lock', 'IO'))))""";
+
     private LetheStatements() {
     }
 
@@ -204,6 +219,7 @@ public final class LetheStatements {
         statements.put("outbox-delivered", OUTBOX_DELIVERED);
         statements.put("outbox-failed", OUTBOX_FAILED);
         statements.put("outbox-measure", OUTBOX_MEASURE);
+        statements.put("others-busy", OTHERS_BUSY);
         return statements;
     }
 }

@@ -20,7 +20,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * What every part of a sweep repeats: send a statement (retried while its failure is transient), count what it
- * deleted, stop when the part says so or the run's time budget is spent, pause, and send the next; with the run's
+ * deleted, stop when the part says so or the run's time budget is spent, pause as the database's load says
+ * ({@link DrainPace}), and send the next; with the run's
  * parallelism, that many loops at once over one part.
  */
 final class StatementLoop {
@@ -39,12 +40,14 @@ final class StatementLoop {
     }
 
     private final Database database;
+    private final DrainPace pace;
     private final LetheMetrics metrics;
     private final Duration retryBackoff;
     private final int retries;
 
     StatementLoop(Database database, LetheMetrics metrics, Duration retryBackoff, int retries) {
         this.database = database;
+        this.pace = new DrainPace(database);
         this.metrics = metrics;
         this.retryBackoff = retryBackoff;
         this.retries = retries;
@@ -69,12 +72,13 @@ final class StatementLoop {
             if (!part.took(statement, result) || run.outOfTime()) {
                 return Uni.createFrom().voidItem();
             }
-            Duration pause = run.pauseAfter(result);
-            Uni<Void> after = Uni.createFrom().voidItem();
-            if (!pause.isZero()) {
-                after = after.onItem().delayIt().by(pause);
-            }
-            return after.chain(() -> loop(target, run, part));
+            return pace.after(run, result).chain(pause -> {
+                Uni<Void> after = Uni.createFrom().voidItem();
+                if (!pause.isZero()) {
+                    after = after.onItem().delayIt().by(pause);
+                }
+                return after.chain(() -> loop(target, run, part));
+            });
         });
     }
 

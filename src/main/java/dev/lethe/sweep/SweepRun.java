@@ -11,6 +11,7 @@ final class SweepRun {
     private final long deadlineNanos;
     private final SweepSettings settings;
     private final StatementSize size;
+    private final RecentSpeed speed = new RecentSpeed();
     private long deleted;
     private int statements;
     private int largest;
@@ -31,6 +32,11 @@ final class SweepRun {
     /** How many rows the next index statement takes. */
     StatementSize size() {
         return size;
+    }
+
+    /** How the run's statements compare with its fastest recent one. */
+    RecentSpeed speed() {
+        return speed;
     }
 
     synchronized void counted(Timed statement) {
@@ -57,11 +63,13 @@ final class SweepRun {
     }
 
     /**
-     * How long to wait before the next statement: the pause factor times the last statement's duration, or longer
-     * if the rate limit needs it.
+     * How long to wait before the next statement: the pause factor times the last statement's duration, scaled by
+     * how busy the database is ({@link DrainPace}), or longer if the rate limit needs it.
+     *
+     * @param pressure from 0 (nothing else runs) to 1 (the full pause factor)
      */
-    Duration pauseAfter(Timed statement) {
-        long pause = (long) (statement.work().toNanos() * settings.pauseFactor());
+    Duration pauseAfter(Timed statement, double pressure) {
+        long pause = (long) (statement.work().toNanos() * settings.pauseFactor() * pressure);
         if (settings.maxRowsPerSecond().isPresent()) {
             long dueNanos = (long) (deleted() * 1e9 / settings.maxRowsPerSecond().getAsInt());
             pause = Math.max(pause, dueNanos - (System.nanoTime() - startNanos));
