@@ -35,6 +35,7 @@ public final class Bench {
                     case "steady" -> new SteadyScenario(options, db, redis).run();
                     case "drain" -> List.of(new DrainScenario(options, db, redis).run());
                     case "files" -> List.of(new FilesScenario(options, db, redis).run());
+                    case "soak" -> List.of(new SoakScenario(options, db, redis).run());
                     default -> throw new IllegalArgumentException("unknown scenario " + scenario);
                 };
                 done.forEach(report -> System.out.println(report.table()));

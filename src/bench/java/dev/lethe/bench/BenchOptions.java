@@ -16,7 +16,7 @@ final class BenchOptions {
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {
-        DEFAULTS.put("scenarios", "burst,steady,drain,files");
+        DEFAULTS.put("scenarios", "burst,steady,drain,files,soak");
         DEFAULTS.put("burst-rows", "200000");
         DEFAULTS.put("burst-delete-threads", "4");
         DEFAULTS.put("steady-rate", "5000");
@@ -29,9 +29,15 @@ final class BenchOptions {
         DEFAULTS.put("writer-rate", "1000");
         DEFAULTS.put("writer-solo-seconds", "10");
         DEFAULTS.put("files-rows", "5000");
-        // As Dockerfile.jvm starts the service: the serial collector (what a JVM picks by itself in a pod with less
-        // than 1,792 MiB) and the C1 compiler only.
-        DEFAULTS.put("lethe-jvm", "-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        DEFAULTS.put("soak-rate", "2000");
+        DEFAULTS.put("soak-min-minutes", "10");
+        DEFAULTS.put("soak-after-full-gc-minutes", "3");
+        DEFAULTS.put("soak-max-minutes", "30");
+        // As Dockerfile.jvm starts the service: a heap that may grow to 128 MiB but starts small and gives back what
+        // a full collection frees, the serial collector (what a JVM picks by itself in a pod with less than
+        // 1,792 MiB) and the C1 compiler only.
+        DEFAULTS.put("lethe-jvm", "-Xmx128m -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+                + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         DEFAULTS.put("lethe-config", "");
         DEFAULTS.put("redis-hz", "10");
         DEFAULTS.put("out", "target/bench");

@@ -1,7 +1,6 @@
 package dev.lethe.bench;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +17,12 @@ final class LetheUnderTest implements Subject {
     }
 
     static LetheUnderTest start(BenchOptions options, String redisUri, Map<String, String> scenarioConfig) {
+        return start(options, options.letheJvm(), redisUri, scenarioConfig);
+    }
+
+    /** @param jvm the service's JVM options, for a scenario that needs more than {@code --lethe-jvm} */
+    static LetheUnderTest start(BenchOptions options, List<String> jvm, String redisUri,
+            Map<String, String> scenarioConfig) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + BenchDatabase.NAME);
         config.put("quarkus.datasource.username", "postgres");
@@ -27,7 +32,6 @@ final class LetheUnderTest implements Subject {
         config.put("lethe.targets.message.expires-column", "expires_at");
         config.putAll(scenarioConfig);
         config.putAll(options.letheConfig());
-        List<String> jvm = new ArrayList<>(options.letheJvm());
         return new LetheUnderTest(ServiceProcess.start(jvm, config).awaitStarted(Duration.ofSeconds(60)));
     }
 

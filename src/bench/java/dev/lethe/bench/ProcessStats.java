@@ -105,13 +105,22 @@ final class ProcessStats {
 
     /** Peak resident memory of the process so far (VmHWM), in MiB. */
     static double peakRssMib(long pid) {
+        return statusMib(pid, "VmHWM:");
+    }
+
+    /** Resident memory of the process now (VmRSS), in MiB. */
+    static double rssMib(long pid) {
+        return statusMib(pid, "VmRSS:");
+    }
+
+    private static double statusMib(long pid, String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }
-            throw new IllegalStateException("VmHWM not found");
+            throw new IllegalStateException(field + " not found");
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

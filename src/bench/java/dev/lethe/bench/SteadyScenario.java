@@ -1,13 +1,8 @@
 package dev.lethe.bench;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -17,8 +12,6 @@ import java.util.stream.Collectors;
  */
 final class SteadyScenario {
 
-    private static final String PREFIX = "lethe:message:";
-    private static final int TICKS_PER_SECOND = 100;
 
     private final BenchOptions options;
     private final BenchDatabase db;
@@ -167,7 +160,7 @@ final class SteadyScenario {
                 }
             });
             warm.start();
-            long published = generate(rate, seconds, lead);
+            long published = Publisher.publish(db, redis, rate, lead, () -> false, seconds * 1000L);
             // The last rows fall due {@code lead} seconds after they were written; "left behind" is read 5 s later.
             Thread.sleep((lead + 5 + 2) * 1000L);
             warm.join();
@@ -184,38 +177,5 @@ final class SteadyScenario {
         }
         redis.flush();
         return run;
-    }
-
-    /** Writes rows and publishes their keys at the given rate, each due {@code lead} seconds later. */
-    private long generate(int rate, int seconds, int lead) throws Exception {
-        long published = 0;
-        long tickNanos = 1_000_000_000L / TICKS_PER_SECOND;
-        int perTick = rate / TICKS_PER_SECOND;
-        try (Connection connection = db.connect(); PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + BenchDatabase.TABLE + " (id, chat_id, body, expires_at) VALUES (?, ?, ?, ?)")) {
-            long start = System.nanoTime();
-            for (int tick = 0; tick < seconds * TICKS_PER_SECOND; tick++) {
-                long due = start + tick * tickNanos;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(wait);
-                }
-                long expiresAt = System.currentTimeMillis() + lead * 1000L;
-                List<String> keys = new ArrayList<>(perTick);
-                for (int i = 0; i < perTick; i++) {
-                    UUID id = UUID.randomUUID();
-                    insert.setObject(1, id);
-                    insert.setObject(2, UUID.randomUUID());
-                    insert.setString(3, "a disappearing message");
-                    insert.setTimestamp(4, new Timestamp(expiresAt));
-                    insert.addBatch();
-                    keys.add(PREFIX + id);
-                }
-                insert.executeBatch();
-                redis.setAt(keys, expiresAt);
-                published += perTick;
-            }
-        }
-        return published;
     }
 }
