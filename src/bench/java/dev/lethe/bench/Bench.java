@@ -4,6 +4,10 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.lethe.testsupport.process.PgBouncer;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,11 +26,16 @@ public final class Bench {
             System.out.println("flags (defaults): " + BenchOptions.parse(new String[0]).all());
             return;
         }
-        BenchOptions options = BenchOptions.parse(args);
-        Files.createDirectories(options.out());
+        BenchOptions parsed = BenchOptions.parse(args);
+        Files.createDirectories(parsed.out());
         List<Report> reports = new ArrayList<>();
         System.out.printf("Lethe benchmark on %d cores, %d MiB, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 totalMemoryMib(), System.getProperty("java.version"));
+        PgBouncer pooler = parsed.pooler().map(mode -> PgBouncer.launch(5432, mode,
+                Map.of("max_client_conn", "200", "default_pool_size", "20"))).orElse(null);
+        BenchOptions options = pooler == null ? parsed : parsed.withLetheConfig(Map.of(
+                "quarkus.datasource.reactive.url", pooler.url(BenchDatabase.NAME),
+                "lethe.database.pooler", pooler.mode().name().toLowerCase(Locale.ROOT)));
         try (BenchDatabase db = new BenchDatabase(); BenchRedis redis = new BenchRedis(options.integer("redis-hz"))) {
             for (String scenario : options.scenarios()) {
                 long start = System.nanoTime();
@@ -41,6 +50,10 @@ public final class Bench {
                 done.forEach(report -> System.out.println(report.table()));
                 reports.addAll(done);
                 System.out.printf("(%s took %.0f s)%n", scenario, (System.nanoTime() - start) / 1e9);
+            }
+        } finally {
+            if (pooler != null) {
+                pooler.close();
             }
         }
         JsonArray results = new JsonArray();

@@ -6,6 +6,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+
+import dev.lethe.testsupport.process.PgBouncer;
 
 /**
  * The benchmark's flags ({@code --name value}); every size is a flag and the defaults are the scenarios of the
@@ -33,12 +36,15 @@ final class BenchOptions {
         DEFAULTS.put("soak-min-minutes", "10");
         DEFAULTS.put("soak-after-full-gc-minutes", "3");
         DEFAULTS.put("soak-max-minutes", "30");
-        // As Dockerfile.jvm starts the service: a heap that may grow to 128 MiB but starts small and gives back what
-        // a full collection frees, the serial collector (what a JVM picks by itself in a pod with less than
-        // 1,792 MiB) and the C1 compiler only.
-        DEFAULTS.put("lethe-jvm", "-Xmx128m -Xms16m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
+        // As Dockerfile.jvm starts the service: a heap that may grow to 128 MiB but gives back what a full
+        // collection frees, a young generation of its own size, the serial collector (what a JVM picks by itself in
+        // a pod with less than 1,792 MiB) and the C1 compiler only.
+        DEFAULTS.put("lethe-jvm", "-Xmx128m -Xms40m -Xmn24m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30"
                 + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         DEFAULTS.put("lethe-config", "");
+        // none: the service connects to PostgreSQL directly; session or transaction: through a PgBouncer of the
+        // benchmark's own in that pool mode (lethe.database.pooler set to match). The peers always connect directly.
+        DEFAULTS.put("pooler", "none");
         DEFAULTS.put("redis-hz", "10");
         DEFAULTS.put("out", "target/bench");
     }
@@ -89,6 +95,28 @@ final class BenchOptions {
             config.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
         }
         return config;
+    }
+
+    /** The pool mode of the PgBouncer the service goes through, if any. */
+    Optional<PgBouncer.Mode> pooler() {
+        String pooler = values.get("pooler");
+        return switch (pooler) {
+            case "none" -> Optional.empty();
+            case "session" -> Optional.of(PgBouncer.Mode.SESSION);
+            case "transaction" -> Optional.of(PgBouncer.Mode.TRANSACTION);
+            default -> throw new IllegalArgumentException("--pooler must be none, session or transaction, not "
+                    + pooler);
+        };
+    }
+
+    /** These options with more service configuration, after what --lethe-config gives. */
+    BenchOptions withLetheConfig(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(values);
+        StringBuilder config = new StringBuilder(values.get("lethe-config"));
+        more.forEach((key, value) -> config.append(config.length() == 0 ? "" : ",").append(key).append('=')
+                .append(value));
+        all.put("lethe-config", config.toString());
+        return new BenchOptions(all);
     }
 
     Map<String, String> all() {

@@ -22,8 +22,8 @@ public record MemoryBudget(long waitingIds, long inFlight, long heldRows, long r
     private static final long STRING_OVERHEAD = 24 + 16 + 8;
     /** A held row's entry: its record, a slot in the due-time queue, a node and a slot in its target's map. */
     private static final long HELD_ROW_OVERHEAD = 32 + 8 + 32 + 8;
-    /** A remembered fingerprint: a slot of the ring, and a boxed long in a hash set. */
-    private static final long FINGERPRINT = 8 + 16 + 32 + 8;
+    /** A remembered fingerprint: a slot of the ring, and up to four slots of an open-addressing set of longs. */
+    private static final long FINGERPRINT = 8 + 4 * 8;
     /** A row of a look-ahead read: its id, its seconds until due, the row and its place in the result. */
     private static final long READ_ROW_OVERHEAD = 16 + 24 + 32;
 

@@ -1,7 +1,5 @@
 package dev.lethe.delete;
 
-import java.util.HashSet;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -14,13 +12,13 @@ import java.util.UUID;
 final class RecentlyDeleted {
 
     private final long[] ring;
-    private final Set<Long> fingerprints;
+    private final FingerprintSet fingerprints;
     private int next;
     private int size;
 
     RecentlyDeleted(int capacity) {
         this.ring = new long[Math.max(1, capacity)];
-        this.fingerprints = new HashSet<>(Math.max(16, capacity * 4 / 3));
+        this.fingerprints = new FingerprintSet(ring.length);
     }
 
     synchronized void add(String target, Object id) {

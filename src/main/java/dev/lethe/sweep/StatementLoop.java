@@ -21,8 +21,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * What every part of a sweep repeats: send a statement (retried while its failure is transient), count what it
  * deleted, stop when the part says so or the run's time budget is spent, pause as the database's load says
- * ({@link DrainPace}), and send the next; with the run's
- * parallelism, that many loops at once over one part.
+ * ({@link DrainPace}), and send the next; with the run's parallelism, that many loops at once over one part.
  */
 final class StatementLoop {
 
