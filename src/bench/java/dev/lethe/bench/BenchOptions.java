@@ -26,6 +26,8 @@ final class BenchOptions {
         DEFAULTS.put("steady-seconds", "60");
         DEFAULTS.put("steady-lead-seconds", "20");
         DEFAULTS.put("unrelated-keys", "1000000");
+        // false: the steady scenario measures Lethe alone, without the naive peer and the database job
+        DEFAULTS.put("steady-baselines", "true");
         DEFAULTS.put("pending-rows", "1000000");
         DEFAULTS.put("drain-due", "500000");
         DEFAULTS.put("drain-total", "1000000");

@@ -57,8 +57,9 @@ final class SteadyScenario {
         Report resources = new Report("resources", "the service during the steady scenario");
 
         Run lethe = measure(() -> LetheUnderTest.start(options, redis.uri(), Map.of()));
-        Run peer = measure(() -> PeerUnderTest.start(options, redis.uri()));
-        Run job = measure(() -> DatabaseJob.start(db));
+        boolean baselines = Boolean.parseBoolean(options.all().get("steady-baselines"));
+        Run peer = baselines ? measure(() -> PeerUnderTest.start(options, redis.uri())) : null;
+        Run job = baselines ? measure(() -> DatabaseJob.start(db)) : null;
 
         report.add("published", "Rows published (row + key)", lethe.published, "");
         report.add("deleted", "Rows deleted", lethe.all.count(), "");
@@ -78,27 +79,6 @@ final class SteadyScenario {
         report.put("lag_sweep", Map.of("p50", lethe.sweep.p50(), "p99", lethe.sweep.p99(), "max", lethe.sweep.max()));
         report.check("left_behind", "Rows still present 5 s after their due time", lethe.leftBehind, "", "0",
                 lethe.leftBehind == 0);
-        report.add("peer_lag", "Naive peer: lag p50 / p99 / max", String.format("%.0f / %.0f / %.0f ms",
-                peer.all.p50() * 1000, peer.all.p99() * 1000, peer.all.max() * 1000), "");
-        report.put("peer_lag_values", Map.of("p50", peer.all.p50(), "p99", peer.all.p99(), "max", peer.all.max()));
-        report.add("peer_left_behind", "Naive peer: rows still present 5 s after their due time", peer.leftBehind,
-                "");
-
-        report.add("job_lag", "Database job (DELETE of every due row, then 1 s of sleep): lag p50 / p99 / max",
-                String.format("%.0f / %.0f / %.0f ms", job.all.p50() * 1000, job.all.p99() * 1000,
-                        job.all.max() * 1000), "");
-        report.put("job_lag_values", Map.of("p50", job.all.p50(), "p99", job.all.p99(), "max", job.all.max()));
-        report.add("job_left_behind", "Database job: rows still present 5 s after their due time", job.leftBehind,
-                "");
-        report.add("job_longest_transaction_ms", "Database job: longest run (one transaction)",
-                job.longestTransactionSeconds * 1000, "ms");
-        report.add("server_cpu_ms_per_thousand_rows", "PostgreSQL's CPU per 1,000 rows (inserts included):"
-                + " Lethe / naive peer / database job", String.format("%.1f / %.1f / %.1f",
-                        lethe.serverCpuMillisPerThousandRows(), peer.serverCpuMillisPerThousandRows(),
-                        job.serverCpuMillisPerThousandRows()), "ms");
-        report.put("server_cpu_ms_per_thousand_rows_values", Map.of("lethe", lethe.serverCpuMillisPerThousandRows(),
-                "peer", peer.serverCpuMillisPerThousandRows(), "job", job.serverCpuMillisPerThousandRows()));
-
         resources.check("peak_rss_mib", "Peak RSS (VmHWM)", lethe.peakRssMib, "MiB", "< 200 MiB",
                 lethe.peakRssMib < 200);
         resources.add("cpu_seconds", "CPU seconds (user + system), cold start", lethe.cpuSeconds, "s");
@@ -110,13 +90,35 @@ final class SteadyScenario {
                 lethe.warmCpuMillisPerThousandRows(), "ms", "<= 15 ms", lethe.warmCpuMillisPerThousandRows() <= 15);
         resources.add("warm_cpu_by_thread_kind", "... by thread: " + String.join(" / ",
                 lethe.warmCpuByKind.keySet()), seconds(lethe.warmCpuByKind), "s");
-        resources.add("peer_cpu_ms_per_thousand_rows", "Naive peer: CPU per 1,000 rows deleted, cold / warm",
-                String.format("%.1f / %.1f", peer.cpuMillisPerThousandRows(), peer.warmCpuMillisPerThousandRows()),
-                "ms");
-        double cpuRatio = peer.warmCpuMillisPerThousandRows() / lethe.warmCpuMillisPerThousandRows();
-        resources.check("peer_cpu_ratio", "Naive peer's CPU per row / Lethe's, warm", cpuRatio, "x", ">= 3x",
-                cpuRatio >= 3);
-        resources.add("peer_peak_rss_mib", "Naive peer: peak RSS (VmHWM)", peer.peakRssMib, "MiB");
+        if (baselines) {
+            report.add("peer_lag", "Naive peer: lag p50 / p99 / max", String.format("%.0f / %.0f / %.0f ms",
+                    peer.all.p50() * 1000, peer.all.p99() * 1000, peer.all.max() * 1000), "");
+            report.put("peer_lag_values", Map.of("p50", peer.all.p50(), "p99", peer.all.p99(), "max", peer.all.max()));
+            report.add("peer_left_behind", "Naive peer: rows still present 5 s after their due time", peer.leftBehind,
+                    "");
+
+            report.add("job_lag", "Database job (DELETE of every due row, then 1 s of sleep): lag p50 / p99 / max",
+                    String.format("%.0f / %.0f / %.0f ms", job.all.p50() * 1000, job.all.p99() * 1000,
+                            job.all.max() * 1000), "");
+            report.put("job_lag_values", Map.of("p50", job.all.p50(), "p99", job.all.p99(), "max", job.all.max()));
+            report.add("job_left_behind", "Database job: rows still present 5 s after their due time", job.leftBehind,
+                    "");
+            report.add("job_longest_transaction_ms", "Database job: longest run (one transaction)",
+                    job.longestTransactionSeconds * 1000, "ms");
+            report.add("server_cpu_ms_per_thousand_rows", "PostgreSQL's CPU per 1,000 rows (inserts included):"
+                    + " Lethe / naive peer / database job", String.format("%.1f / %.1f / %.1f",
+                            lethe.serverCpuMillisPerThousandRows(), peer.serverCpuMillisPerThousandRows(),
+                            job.serverCpuMillisPerThousandRows()), "ms");
+            report.put("server_cpu_ms_per_thousand_rows_values", Map.of("lethe", lethe.serverCpuMillisPerThousandRows(),
+                    "peer", peer.serverCpuMillisPerThousandRows(), "job", job.serverCpuMillisPerThousandRows()));
+            resources.add("peer_cpu_ms_per_thousand_rows", "Naive peer: CPU per 1,000 rows deleted, cold / warm",
+                    String.format("%.1f / %.1f", peer.cpuMillisPerThousandRows(), peer.warmCpuMillisPerThousandRows()),
+                    "ms");
+            double cpuRatio = peer.warmCpuMillisPerThousandRows() / lethe.warmCpuMillisPerThousandRows();
+            resources.check("peer_cpu_ratio", "Naive peer's CPU per row / Lethe's, warm", cpuRatio, "x", ">= 3x",
+                    cpuRatio >= 3);
+            resources.add("peer_peak_rss_mib", "Naive peer: peak RSS (VmHWM)", peer.peakRssMib, "MiB");
+        }
         resources.add("jvm_options", "JVM options (the peer's heap is 1 GiB)",
                 options.letheJvm().isEmpty() ? "(defaults)" : String.join(" ", options.letheJvm()), "");
         return List.of(report, resources);
