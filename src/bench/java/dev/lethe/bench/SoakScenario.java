@@ -1,15 +1,14 @@
 package dev.lethe.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.lethe.testsupport.process.LocalProcess;
 
 /**
  * Scenario 6: memory that holds for hours. A steady stream of expiries for as long as it takes the old generation
@@ -102,7 +101,8 @@ final class SoakScenario {
             double bookkeeping = committed.getOrDefault("Native Memory Tracking", 0L) / 1024.0;
             report.add("rss_after_full_gc_mib", "Resident size after it, highest", maxRssAfter, "MiB");
             report.check("rss_after_full_gc_without_nmt_mib", "... less native memory tracking's own books",
-                    maxRssAfter - bookkeeping, "MiB", "<= 150 MiB", firstFullAt >= 0 && maxRssAfter - bookkeeping <= 150);
+                    maxRssAfter - bookkeeping, "MiB", "<= 150 MiB",
+                    firstFullAt >= 0 && maxRssAfter - bookkeeping <= 150);
             report.add("rss_at_end_mib", "Resident size at the end", rssAtEnd, "MiB");
             report.add("live_set_mib", "Live set (old generation after a full collection at the end)", liveSetMib,
                     "MiB");
@@ -119,7 +119,7 @@ final class SoakScenario {
 
     /** One jstat report ({@code -gc}, {@code -gccapacity}), by column. */
     private static Map<String, String> jstat(long pid, String report) {
-        String[] lines = run(List.of("jstat", report, Long.toString(pid))).trim().split("\n");
+        String[] lines = LocalProcess.run(List.of("jstat", report, Long.toString(pid))).trim().split("\n");
         String[] names = lines[0].trim().split("\\s+");
         String[] values = lines[lines.length - 1].trim().split("\\s+");
         Map<String, String> columns = new LinkedHashMap<>();
@@ -150,22 +150,6 @@ final class SoakScenario {
     private static String jcmd(long pid, String... command) {
         List<String> arguments = new ArrayList<>(List.of("jcmd", Long.toString(pid)));
         arguments.addAll(List.of(command));
-        return run(arguments);
-    }
-
-    private static String run(List<String> command) {
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return LocalProcess.run(arguments);
     }
 }

@@ -67,7 +67,8 @@ class DrainPaceTest {
     void anotherSessionWritingGetsTheWholePauseAndForAWhileAfter() throws Exception {
         DrainPace pace = new DrainPace(database);
         SweepRun run = run(1.0);
-        try (Connection application = new Sql(DATABASE).connect(); Statement statement = application.createStatement()) {
+        try (Connection application = new Sql(DATABASE).connect();
+                Statement statement = application.createStatement()) {
             application.setAutoCommit(false);
             statement.execute("CREATE TEMP TABLE written (id int)");
             assertThat(pace.after(run, STATEMENT).await().atMost(Duration.ofSeconds(10)))
@@ -95,7 +96,8 @@ class DrainPaceTest {
 
     @Test
     void pauseFactorZeroNeverPauses() throws Exception {
-        try (Connection application = new Sql(DATABASE).connect(); Statement statement = application.createStatement()) {
+        try (Connection application = new Sql(DATABASE).connect();
+                Statement statement = application.createStatement()) {
             application.setAutoCommit(false);
             statement.execute("CREATE TEMP TABLE written (id int)");
             assertThat(new DrainPace(database).after(run(0), STATEMENT).await().atMost(Duration.ofSeconds(10)))
