@@ -175,9 +175,11 @@ class NetworkFaultIT {
 
     @Test
     @Order(2)
-    void postgresHeldFor3MinutesForEveryoneThenBackDeletesTheBacklogAndIsOnTimeAtOnce() {
-        everyoneCutOffFromPostgres("postgres-partition-3min", "PostgreSQL held for both instances for 3 min",
-                Duration.ofMinutes(3), postgresLinks.stream().map(NetworkFaultIT::held).toList());
+    void postgresHeldForAMinuteForEveryoneThenBackDeletesTheBacklogAndIsOnTimeAtOnce() {
+        // A minute builds a backlog of about 12,000 rows at this load; three, as measured for docs/scale-out.md,
+        // only made CI two minutes longer.
+        everyoneCutOffFromPostgres("postgres-partition-60s", "PostgreSQL held for both instances for 60 s",
+                Duration.ofSeconds(60), postgresLinks.stream().map(NetworkFaultIT::held).toList());
     }
 
     @Test
