@@ -60,7 +60,10 @@ public final class DeployedLayout extends LocalProcess {
         try {
             Path tmp = Files.createDirectories(directory.resolve("tmp"));
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
-            List<String> command = new ArrayList<>(List.of("bwrap", "--die-with-parent"));
+            // A process namespace of its own: when bwrap ends, its init there ends, and the kernel ends every process
+            // in it. --die-with-parent with setpriv's --pdeathsig left the JVM running after the test (orphaned to
+            // init, still retrying its database).
+            List<String> command = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-pid"));
             command.addAll(hostRoot());
             command.addAll(List.of("--dev", "/dev", "--proc", "/proc", "--bind", tmp.toString(), "/tmp",
                     "--perms", "0755", "--dir", "/srv", "--ro-bind", APP.toString(), "/srv/quarkus-app",
@@ -94,10 +97,7 @@ public final class DeployedLayout extends LocalProcess {
             command.addAll(List.of("--ro-bind", config.toAbsolutePath().toString(), "/work/config",
                     "--remount-ro", "/", "--chdir", workdir));
             environment.forEach((name, value) -> command.addAll(List.of("--setenv", name, value)));
-            // Changing the user clears the signal bwrap's --die-with-parent set: ask for it again, or the service
-            // would outlive a test that stops bwrap.
-            command.addAll(List.of("setpriv", "--reuid", "1001", "--regid", "1001", "--clear-groups",
-                    "--pdeathsig", "KILL"));
+            command.addAll(List.of("setpriv", "--reuid", "1001", "--regid", "1001", "--clear-groups"));
             command.addAll(entrypoint);
             return command;
         } catch (IOException e) {
@@ -199,8 +199,10 @@ public final class DeployedLayout extends LocalProcess {
         }
     }
 
-    /** The JVM under bwrap: bwrap's child. */
+    /** The JVM under bwrap, below bwrap's init in its process namespace. */
     private long javaPid() {
-        return ProcessHandle.of(pid()).orElseThrow().children().findFirst().orElseThrow().pid();
+        return ProcessHandle.of(pid()).orElseThrow().descendants()
+                .filter(process -> process.info().command().orElse("").endsWith("/java"))
+                .findFirst().orElseThrow().pid();
     }
 }
