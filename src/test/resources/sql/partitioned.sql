@@ -2,6 +2,15 @@
 
 -- deleteEventIds
 /* lethe:events:event */
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY($1::text[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- deleteEventIdsSkipLocked
+/* lethe:events:event-skip-locked */
 WITH picked AS (
   SELECT "id" FROM "chat"."event_log"
   WHERE "id" = ANY($1::text[])
@@ -16,6 +25,15 @@ RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1)
 
 -- deleteLookaheadIds
 /* lethe:events:lookahead */
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY($1::text[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- deleteLookaheadIdsSkipLocked
+/* lethe:events:lookahead-skip-locked */
 WITH picked AS (
   SELECT "id" FROM "chat"."event_log"
   WHERE "id" = ANY($1::text[])
@@ -40,6 +58,20 @@ WITH picked AS (
   SELECT "id" FROM "chat"."event_log"
   WHERE "expires_at" <= now()
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
+  ORDER BY "expires_at" LIMIT $1)
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
+  AND ("expires_at" <= now()
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- sweepExpiredSkipLocked
+/* lethe:events:sweep-skip-locked */
+WITH picked AS (
+  SELECT "id" FROM "chat"."event_log"
+  WHERE "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
   ORDER BY "expires_at" LIMIT $1
   FOR UPDATE SKIP LOCKED)
 DELETE FROM "chat"."event_log"
@@ -50,6 +82,22 @@ RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- sweepExpiredInPages
 /* lethe:events:sweep-pages */
+WITH picked AS (
+  SELECT "id" FROM "chat"."event_log"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)
+  LIMIT $3)
+DELETE FROM "chat"."event_log"
+WHERE "id" = ANY(ARRAY(SELECT "id" FROM picked))
+  AND ("expires_at" <= now()
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'events' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- sweepExpiredInPagesSkipLocked
+/* lethe:events:sweep-pages-skip-locked */
 WITH picked AS (
   SELECT "id" FROM "chat"."event_log"
   WHERE ctid >= format('(%s,0)', $1::int8)::tid

@@ -2,6 +2,15 @@
 
 -- deleteEventIds
 /* lethe:refresh:event */
+DELETE FROM "public"."refresh_tokens"
+WHERE "id" = ANY($1::int8[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- deleteEventIdsSkipLocked
+/* lethe:refresh:event-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."refresh_tokens"
   WHERE "id" = ANY($1::int8[])
@@ -14,6 +23,15 @@ RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1)
 
 -- deleteLookaheadIds
 /* lethe:refresh:lookahead */
+DELETE FROM "public"."refresh_tokens"
+WHERE "id" = ANY($1::int8[])
+    AND ("expires_at" <= now()
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- deleteLookaheadIdsSkipLocked
+/* lethe:refresh:lookahead-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."refresh_tokens"
   WHERE "id" = ANY($1::int8[])
@@ -36,6 +54,20 @@ WITH picked AS (
   SELECT ctid FROM "public"."refresh_tokens"
   WHERE "expires_at" <= now()
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)
+  ORDER BY "expires_at" LIMIT $1)
+DELETE FROM "public"."refresh_tokens"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND ("expires_at" <= now()
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- sweepExpiredSkipLocked
+/* lethe:refresh:sweep-skip-locked */
+WITH picked AS (
+  SELECT ctid FROM "public"."refresh_tokens"
+  WHERE "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)
   ORDER BY "expires_at" LIMIT $1
   FOR UPDATE SKIP LOCKED)
 DELETE FROM "public"."refresh_tokens"
@@ -44,6 +76,22 @@ RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
 
 -- sweepExpiredInPages
 /* lethe:refresh:sweep-pages */
+WITH picked AS (
+  SELECT ctid FROM "public"."refresh_tokens"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expires_at" <= now()
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)
+  LIMIT $3)
+DELETE FROM "public"."refresh_tokens"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND ("expires_at" <= now()
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'refresh' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM (now() - "expires_at"))::float8, -1);
+
+-- sweepExpiredInPagesSkipLocked
+/* lethe:refresh:sweep-pages-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."refresh_tokens"
   WHERE ctid >= format('(%s,0)', $1::int8)::tid

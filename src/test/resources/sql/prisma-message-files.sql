@@ -2,6 +2,29 @@
 
 -- deleteEventIds
 /* lethe:message:event */
+WITH deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE "id" = ANY($1::text[])
+      AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+           AND (NOT "legalHold")
+           AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+    AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+  RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'event' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'event' FROM deleted)
+SELECT r0, r1 FROM deleted;
+
+-- deleteEventIdsSkipLocked
+/* lethe:message:event-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
   WHERE "id" = ANY($1::text[])
@@ -28,6 +51,29 @@ SELECT r0, r1 FROM deleted;
 
 -- deleteLookaheadIds
 /* lethe:message:lookahead */
+WITH deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE "id" = ANY($1::text[])
+      AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+           AND (NOT "legalHold")
+           AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+    AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+  RETURNING "id" AS r0, COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r1, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0, r1 FROM deleted;
+
+-- deleteLookaheadIdsSkipLocked
+/* lethe:message:lookahead-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
   WHERE "id" = ANY($1::text[])
@@ -65,6 +111,35 @@ WITH picked AS (
   WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
     AND (NOT "legalHold")
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  ORDER BY "expiresAt" LIMIT $1),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+    AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+         AND (NOT "legalHold")
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+    AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0 FROM deleted;
+
+-- sweepExpiredSkipLocked
+/* lethe:message:sweep-skip-locked */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
   ORDER BY "expiresAt" LIMIT $1
   FOR UPDATE SKIP LOCKED),
 deleted AS (
@@ -86,6 +161,37 @@ SELECT r0 FROM deleted;
 
 -- sweepExpiredInPages
 /* lethe:message:sweep-pages */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  LIMIT $3),
+deleted AS (
+  DELETE FROM "public"."Message"
+  WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+    AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+         AND (NOT "legalHold")
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+    AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+  RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1) AS r0, "id" AS row_id, "attachmentKey" AS blob_key),
+children AS (
+  DELETE FROM "public"."Attachment"
+  WHERE "messageId" = ANY(ARRAY(SELECT row_id FROM deleted))
+  RETURNING "messageId" AS row_id, "objectKey" AS blob_key),
+outboxed AS (
+  INSERT INTO lethe.outbox (kind, target, row_id, blob_key, source)
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM deleted WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'blob', 'message', row_id::text, blob_key::text, 'sweep' FROM children WHERE blob_key IS NOT NULL AND blob_key::text <> ''
+  UNION ALL
+  SELECT 'event', 'message', row_id::text, NULL, 'sweep' FROM deleted)
+SELECT r0 FROM deleted;
+
+-- sweepExpiredInPagesSkipLocked
+/* lethe:message:sweep-pages-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
   WHERE ctid >= format('(%s,0)', $1::int8)::tid

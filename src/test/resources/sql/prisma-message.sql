@@ -2,6 +2,16 @@
 
 -- deleteEventIds
 /* lethe:message:event */
+DELETE FROM "public"."Message"
+WHERE "id" = ANY($1::text[])
+    AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+         AND (NOT "legalHold")
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- deleteEventIdsSkipLocked
+/* lethe:message:event-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
   WHERE "id" = ANY($1::text[])
@@ -15,6 +25,16 @@ RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expir
 
 -- deleteLookaheadIds
 /* lethe:message:lookahead */
+DELETE FROM "public"."Message"
+WHERE "id" = ANY($1::text[])
+    AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+         AND (NOT "legalHold")
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- deleteLookaheadIdsSkipLocked
+/* lethe:message:lookahead-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
   WHERE "id" = ANY($1::text[])
@@ -39,6 +59,22 @@ WITH picked AS (
   WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
     AND (NOT "legalHold")
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  ORDER BY "expiresAt" LIMIT $1)
+DELETE FROM "public"."Message"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+       AND (NOT "legalHold")
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- sweepExpiredSkipLocked
+/* lethe:message:sweep-skip-locked */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
   ORDER BY "expiresAt" LIMIT $1
   FOR UPDATE SKIP LOCKED)
 DELETE FROM "public"."Message"
@@ -47,6 +83,24 @@ RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt")
 
 -- sweepExpiredInPages
 /* lethe:message:sweep-pages */
+WITH picked AS (
+  SELECT ctid FROM "public"."Message"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND (NOT "legalHold")
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)
+  LIMIT $3)
+DELETE FROM "public"."Message"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+       AND (NOT "legalHold")
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'message' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- sweepExpiredInPagesSkipLocked
+/* lethe:message:sweep-pages-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."Message"
   WHERE ctid >= format('(%s,0)', $1::int8)::tid

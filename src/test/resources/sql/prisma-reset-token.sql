@@ -2,6 +2,15 @@
 
 -- deleteEventIds
 /* lethe:reset:event */
+DELETE FROM "public"."PasswordResetToken"
+WHERE "id" = ANY($1::text[])
+    AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("usedAt" IS NOT NULL))
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- deleteEventIdsSkipLocked
+/* lethe:reset:event-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."PasswordResetToken"
   WHERE "id" = ANY($1::text[])
@@ -14,6 +23,15 @@ RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expir
 
 -- deleteLookaheadIds
 /* lethe:reset:lookahead */
+DELETE FROM "public"."PasswordResetToken"
+WHERE "id" = ANY($1::text[])
+    AND (("expiresAt" <= (now() AT TIME ZONE 'UTC') OR ("usedAt" IS NOT NULL))
+         AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING "id", COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- deleteLookaheadIdsSkipLocked
+/* lethe:reset:lookahead-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."PasswordResetToken"
   WHERE "id" = ANY($1::text[])
@@ -36,6 +54,20 @@ WITH picked AS (
   SELECT ctid FROM "public"."PasswordResetToken"
   WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)
+  ORDER BY "expiresAt" LIMIT $1)
+DELETE FROM "public"."PasswordResetToken"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- sweepExpiredSkipLocked
+/* lethe:reset:sweep-skip-locked */
+WITH picked AS (
+  SELECT ctid FROM "public"."PasswordResetToken"
+  WHERE "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)
   ORDER BY "expiresAt" LIMIT $1
   FOR UPDATE SKIP LOCKED)
 DELETE FROM "public"."PasswordResetToken"
@@ -50,6 +82,22 @@ WITH picked AS (
     AND ctid < format('(%s,0)', $2::int8)::tid
     AND "expiresAt" <= (now() AT TIME ZONE 'UTC')
     AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)
+  LIMIT $3)
+DELETE FROM "public"."PasswordResetToken"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND ("expiresAt" <= (now() AT TIME ZONE 'UTC')
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- sweepExpiredInPagesSkipLocked
+/* lethe:reset:sweep-pages-skip-locked */
+WITH picked AS (
+  SELECT ctid FROM "public"."PasswordResetToken"
+  WHERE ctid >= format('(%s,0)', $1::int8)::tid
+    AND ctid < format('(%s,0)', $2::int8)::tid
+    AND "expiresAt" <= (now() AT TIME ZONE 'UTC')
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)
   LIMIT $3
   FOR UPDATE SKIP LOCKED)
 DELETE FROM "public"."PasswordResetToken"
@@ -58,6 +106,20 @@ RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt")
 
 -- sweepAlsoDue
 /* lethe:reset:sweep-also-due */
+WITH picked AS (
+  SELECT ctid FROM "public"."PasswordResetToken"
+  WHERE ("usedAt" IS NOT NULL)
+    AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)
+  LIMIT $1)
+DELETE FROM "public"."PasswordResetToken"
+WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))
+  AND (("usedAt" IS NOT NULL)
+       AND NOT EXISTS (SELECT 1 FROM lethe.target_state WHERE target = 'reset' AND paused)) IS TRUE
+  AND (SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL
+RETURNING COALESCE(EXTRACT(EPOCH FROM ((now() AT TIME ZONE 'UTC') - "expiresAt"))::float8, -1);
+
+-- sweepAlsoDueSkipLocked
+/* lethe:reset:sweep-also-due-skip-locked */
 WITH picked AS (
   SELECT ctid FROM "public"."PasswordResetToken"
   WHERE ("usedAt" IS NOT NULL)

@@ -17,6 +17,7 @@ import dev.lethe.config.LetheConfig;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.DeletionMeters;
 import dev.lethe.metrics.Operation;
+import dev.lethe.sql.DeleteSql;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
@@ -58,9 +59,10 @@ public class BatchDeleter implements BatchSender {
         AtomicLong startedNanos = new AtomicLong();
         return metrics.tracked(target.name(), Operation.DELETE, retrying(Uni.createFrom().deferred(() -> {
             startedNanos.set(System.nanoTime());
-            String statement = source == Source.EVENT ? target.sql().deleteEventIds()
+            DeleteSql statement = source == Source.EVENT ? target.sql().deleteEventIds()
                     : target.sql().deleteLookaheadIds();
-            return database.execute(statement, Tuple.of((Object) ids));
+            return database.delete(statement, Tuple.of((Object) ids), () -> metrics.deleteMetHeldRow(target.name()))
+                    .map(Database.Executed::rows);
         })))
                 .chain(rows -> accountFor(target, source, ids, rows, startedNanos.get()))
                 .onFailure().recoverWithItem(failure -> {

@@ -34,6 +34,7 @@ public class LetheMetrics {
     public static final String REDIS_SUBSCRIPTION_LOSSES = "lethe.redis.subscription.losses";
     public static final String REDIS_NOTIFICATIONS = "lethe.redis.notifications";
     public static final String DATABASE_ERRORS = "lethe.database.errors";
+    public static final String DELETE_LOCK_WAITS = "lethe.delete.lock.waits";
     public static final String SWEEP_RUNS = "lethe.sweep.runs";
     public static final String SWEEP_DURATION = "lethe.sweep.duration";
     public static final String SWEEP_BATCH_DURATION = "lethe.sweep.batch.duration";
@@ -193,6 +194,22 @@ public class LetheMetrics {
                 .register(registry);
     }
 
+    /**
+     * Counts a delete that met a row another transaction held past the lock wait, and was sent again skipping held
+     * rows.
+     */
+    public void deleteMetHeldRow(String target) {
+        lockWaitCounter(target).increment();
+    }
+
+    private Counter lockWaitCounter(String target) {
+        return Counter.builder(DELETE_LOCK_WAITS)
+                .description("Deletes that met a row another transaction held for longer than the lock wait (50 ms)"
+                        + " and were sent again skipping the rows held")
+                .tag(TAG_TARGET, target)
+                .register(registry);
+    }
+
     /** The timer of single sweep statements: the time each transaction held the row locks it took. */
     public Timer sweepBatches(String target) {
         return Timer.builder(SWEEP_BATCH_DURATION)
@@ -249,6 +266,7 @@ public class LetheMetrics {
             sweepRunCounter(target, result);
         }
         sweepBatches(target);
+        lockWaitCounter(target);
         Gauge.builder(TARGET_FAILING, () -> failures.failingSeconds(target))
                 .description("How long the target's statements of one kind (delete, sweep, backlog count,"
                         + " look-ahead) have kept failing; 0 while the latest of each succeeded")

@@ -12,9 +12,11 @@ import java.util.Optional;
  * target and what it is for ({@code /* lethe:message:event *}{@code /}), so that pg_stat_activity and
  * pg_stat_statements tell Lethe's event path, look-ahead and sweep apart.
  * <p>
- * Every delete picks its rows with {@code FOR UPDATE SKIP LOCKED} and checks them as it locks them: a row held by
- * the application's own transaction, or by another Lethe instance, is left for later instead of stalling the
- * statement, and a row is only ever deleted when the database says it is due at that moment.
+ * Every delete comes in two forms ({@link DeleteSql}): the one sent deletes without locking first and waits at most
+ * {@link DeleteSql#LOCK_WAIT} for a row another transaction holds; the other, sent only for a statement the first
+ * could not finish, picks its rows with {@code FOR UPDATE SKIP LOCKED}, so that a row held by the application's own
+ * transaction is left for later instead of stalling the statement. In both, a row is only ever deleted when the
+ * database says it is due at that moment.
  *
  * @param deleteEventIds deletes those of {@code $1} that are due and allowed; returns id and lag in seconds
  * @param deleteLookaheadIds the same, for ids the look-ahead handed over
@@ -35,19 +37,19 @@ import java.util.Optional;
  * @param backlog count (up to {@code $1}) and age in seconds of the oldest of the expired rows the guard allows
  * @param countAlsoDue count (up to {@code $1}) of rows due only by the extra due condition, for a dry run
  */
-public record TargetStatements(String deleteEventIds, String deleteLookaheadIds, String inspectByIds,
-        String sweepExpired, String sweepExpiredInPages, Optional<String> sweepAlsoDue, String lookaheadSnapshot,
+public record TargetStatements(DeleteSql deleteEventIds, DeleteSql deleteLookaheadIds, String inspectByIds,
+        DeleteSql sweepExpired, DeleteSql sweepExpiredInPages, Optional<DeleteSql> sweepAlsoDue, String lookaheadSnapshot,
         String lookahead, String backlog, String countAlsoDue, String tableSize) {
 
     /** Every statement of the target, by name, in one order: what startup prepares and the golden files show. */
     public Map<String, String> all() {
         Map<String, String> statements = new java.util.LinkedHashMap<>();
-        statements.put("deleteEventIds", deleteEventIds);
-        statements.put("deleteLookaheadIds", deleteLookaheadIds);
+        put(statements, "deleteEventIds", deleteEventIds);
+        put(statements, "deleteLookaheadIds", deleteLookaheadIds);
         statements.put("inspectByIds", inspectByIds);
-        statements.put("sweepExpired", sweepExpired);
-        statements.put("sweepExpiredInPages", sweepExpiredInPages);
-        sweepAlsoDue.ifPresent(statement -> statements.put("sweepAlsoDue", statement));
+        put(statements, "sweepExpired", sweepExpired);
+        put(statements, "sweepExpiredInPages", sweepExpiredInPages);
+        sweepAlsoDue.ifPresent(statement -> put(statements, "sweepAlsoDue", statement));
         statements.put("lookaheadSnapshot", lookaheadSnapshot);
         statements.put("lookahead", lookahead);
         statements.put("backlog", backlog);
@@ -56,26 +58,41 @@ public record TargetStatements(String deleteEventIds, String deleteLookaheadIds,
         return statements;
     }
 
+    private static void put(Map<String, String> statements, String name, DeleteSql delete) {
+        statements.put(name, delete.first());
+        statements.put(name + "SkipLocked", delete.skipLocked());
+    }
+
     /** How far overdue a row matching the extra due condition counts: due for as long as anyone can tell. */
     static final String ALWAYS_DUE = "-1e9";
 
     /**
-     * The pick checks its conditions on the newest version of each row as it locks it, and nothing can change a row
-     * this statement holds locked, so deleting the picked rows by their address is exactly deleting due rows. The
-     * delete repeats no condition on purpose: a repeated expiry test would offer the planner the expiry index as a
-     * way in, and with stale statistics it takes it and walks the whole backlog for every batch. A partitioned table
-     * has no unique address; there rows are found again by id and every condition is checked again.
+     * Skipping locked rows, the pick checks its conditions on the newest version of each row as it locks it, and
+     * nothing can change a row this statement holds locked, so deleting the picked rows by their address is exactly
+     * deleting due rows; that delete repeats no condition. A partitioned table has no unique address; there rows are
+     * found again by id and every condition is checked again.
+     * <p>
+     * Without locking first, a picked row may change before the delete reaches it. PostgreSQL then checks the
+     * delete's conditions on the row's newest version, except a match by address (a TID scan takes it as matching,
+     * nodeTidscan.c's TidRecheck), so the delete repeats every condition.
      */
     private static final String PICKED = """
             picked AS (
               SELECT {locator} FROM {table}
-              WHERE {pick}
-              FOR UPDATE SKIP LOCKED)""";
+              WHERE {pick}{skipLocked})""";
 
     private static final String DELETE = """
             DELETE FROM {table}
-            WHERE {locator} = ANY(ARRAY(SELECT {locator} FROM picked)){recheck}
+            WHERE {where}
             RETURNING {returning}""";
+
+    /**
+     * The first form's bound on waiting for a row another transaction holds, for this statement's transaction only
+     * (one of its own outside a transaction block). As an uncorrelated subquery it runs once, before the delete reads
+     * a row: the plan's one-time filter.
+     */
+    private static final String WAIT_AT_MOST = "(SELECT set_config('lock_timeout', '" + DeleteSql.LOCK_WAIT
+            + "', true)) IS NOT NULL";
 
     /**
      * A child table's keys are read as its rows are deleted here, before an ON DELETE CASCADE (which runs at the end
@@ -185,23 +202,24 @@ public record TargetStatements(String deleteEventIds, String deleteLookaheadIds,
                     "allowed", shape.guard().map(g -> "COALESCE(" + g.sql() + ", false)").orElse("true"),
                     "expired", shape.expired(),
                     "expiredAndAllowed", and(allowed(shape.expired()), "        "));
-            String sweepExpired = delete(Source.SWEEP, and(deletable(shape.expired()), "    ")
+            DeleteSql sweepExpired = delete("sweep", Source.SWEEP, and(deletable(shape.expired()), "    ")
                     + "\n  ORDER BY " + shape.expiresColumn() + " LIMIT $1", deletable(shape.expired()), lag);
-            String sweepInPages = delete(Source.SWEEP, IN_PAGES + "\n    AND " + and(deletable(shape.expired()),
-                    "    ") + "\n  LIMIT $3", deletable(shape.expired()), lag);
-            Optional<String> sweepAlsoDue = shape.alsoDueWhen().map(Predicate::sql).map(alsoDue -> delete(
-                    Source.SWEEP, and(deletable(alsoDue), "    ") + "\n  LIMIT $1", deletable(alsoDue), lag));
+            DeleteSql sweepInPages = delete("sweep-pages", Source.SWEEP, IN_PAGES + "\n    AND "
+                    + and(deletable(shape.expired()), "    ") + "\n  LIMIT $3", deletable(shape.expired()), lag);
+            Optional<DeleteSql> sweepAlsoDue = shape.alsoDueWhen().map(Predicate::sql).map(alsoDue -> delete(
+                    "sweep-also-due", Source.SWEEP, and(deletable(alsoDue), "    ") + "\n  LIMIT $1",
+                    deletable(alsoDue), lag));
             String countAlsoDue = shape.alsoDueWhen()
                     .map(also -> SqlTemplate.fill(COUNT_ALSO_DUE, with(common, "alsoDueAndAllowed",
                             and(allowed(also.sql()), "        "))))
                     .orElse(COUNT_NOTHING);
             return new TargetStatements(
-                    tag("event") + delete(Source.EVENT, pickByIds, deletable(shape.due()), idAndLag),
-                    tag("lookahead") + delete(Source.SWEEP, pickByIds, deletable(shape.due()), idAndLag),
+                    byIds("event", Source.EVENT, pickByIds, idAndLag),
+                    byIds("lookahead", Source.SWEEP, pickByIds, idAndLag),
                     tag("inspect") + SqlTemplate.fill(INSPECT, common),
-                    tag("sweep") + sweepExpired,
-                    tag("sweep-pages") + sweepInPages,
-                    sweepAlsoDue.map(sql -> tag("sweep-also-due") + sql),
+                    sweepExpired,
+                    sweepInPages,
+                    sweepAlsoDue,
                     tag("lookahead-snapshot") + SqlTemplate.fill(LOOKAHEAD_SNAPSHOT, common),
                     tag("lookahead-read") + SqlTemplate.fill(LOOKAHEAD, common),
                     tag("backlog") + SqlTemplate.fill(BACKLOG, common),
@@ -214,16 +232,47 @@ public record TargetStatements(String deleteEventIds, String deleteLookaheadIds,
         }
 
         /**
-         * A delete of the rows {@code pick} selects, returning {@code returning}; where the target has files or
-         * deletions are announced, the same statement writes the outbox.
+         * A delete of the ids of {@code $1} that {@code pickByIds} finds due: the first form one DELETE, the other
+         * picking them first, locked.
          */
-        private String delete(Source source, String pick, List<String> recheck, List<String> returning) {
+        private DeleteSql byIds(String purpose, Source source, String pickByIds, List<String> returning) {
+            return new DeleteSql(tag(purpose) + delete(source, List.of(), pickByIds + "\n  AND " + WAIT_AT_MOST,
+                    returning),
+                    tag(purpose + "-skip-locked") + skipLocked(source, pickByIds, deletable(shape.due()), returning));
+        }
+
+        /**
+         * A delete of the rows {@code pick} selects ({@code conditions} among what it checks), in both forms: the
+         * first picks without locking and checks every condition again as it deletes.
+         */
+        private DeleteSql delete(String purpose, Source source, String pick, List<String> conditions,
+                List<String> returning) {
             String locator = shape.locator();
-            Map<String, String> values = Map.of("table", shape.table().sql(), "locator", locator, "pick", pick,
-                    "recheck", shape.partitioned() ? "\n  AND " + and(recheck, "  ") : "");
-            String picked = SqlTemplate.fill(PICKED, values);
+            String picked = SqlTemplate.fill(PICKED, Map.of("table", shape.table().sql(), "locator", locator,
+                    "pick", pick, "skipLocked", ""));
+            String first = locator + " = ANY(ARRAY(SELECT " + locator + " FROM picked))\n  AND ("
+                    + and(conditions, "       ") + ") IS TRUE\n  AND " + WAIT_AT_MOST;
+            return new DeleteSql(tag(purpose) + delete(source, List.of(picked), first, returning),
+                    tag(purpose + "-skip-locked") + skipLocked(source, pick, conditions, returning));
+        }
+
+        private String skipLocked(Source source, String pick, List<String> conditions, List<String> returning) {
+            String locator = shape.locator();
+            String picked = SqlTemplate.fill(PICKED, Map.of("table", shape.table().sql(), "locator", locator,
+                    "pick", pick, "skipLocked", "\n  FOR UPDATE SKIP LOCKED"));
+            String where = locator + " = ANY(ARRAY(SELECT " + locator + " FROM picked))"
+                    + (shape.partitioned() ? "\n  AND " + and(conditions, "  ") : "");
+            return delete(source, List.of(picked), where, returning);
+        }
+
+        /**
+         * A DELETE of the rows {@code where} selects, after {@code ctes}, returning {@code returning}; where the target
+         * has files or deletions are announced, the same statement writes the outbox.
+         */
+        private String delete(Source source, List<String> ctes, String where, List<String> returning) {
+            Map<String, String> values = Map.of("table", shape.table().sql(), "where", where);
             if (outbox.isEmpty()) {
-                return "WITH " + picked + "\n"
+                return (ctes.isEmpty() ? "" : "WITH " + String.join(",\n", ctes) + "\n")
                         + SqlTemplate.fill(DELETE, with(values, "returning", String.join(", ", returning)));
             }
             List<String> columns = new ArrayList<>();
@@ -234,21 +283,22 @@ public record TargetStatements(String deleteEventIds, String deleteLookaheadIds,
             }
             columns.add(shape.idColumn() + " AS row_id");
             outbox.keyColumn().ifPresent(column -> columns.add(column + " AS blob_key"));
-            List<String> ctes = new ArrayList<>(List.of(picked, "deleted AS (\n" + indent(SqlTemplate.fill(DELETE,
-                    with(values, "returning", String.join(", ", columns)))) + ")"));
+            List<String> all = new ArrayList<>(ctes);
+            all.add("deleted AS (\n" + indent(SqlTemplate.fill(DELETE, with(values, "returning",
+                    String.join(", ", columns)))) + ")");
             List<String> rows = new ArrayList<>();
             outbox.keyColumn().ifPresent(column -> rows.add(outboxRow(FILES, OutboxKind.BLOB, source, "deleted")));
             outbox.children().ifPresent(children -> {
-                ctes.add(SqlTemplate.fill(CHILDREN, Map.of("childTable", children.table().sql(),
+                all.add(SqlTemplate.fill(CHILDREN, Map.of("childTable", children.table().sql(),
                         "parentColumn", children.parentColumn().sql(), "childKeyColumn", children.keyColumn().sql())));
                 rows.add(outboxRow(FILES, OutboxKind.BLOB, source, "children"));
             });
             if (outbox.announce()) {
                 rows.add(outboxRow(ANNOUNCEMENTS, OutboxKind.EVENT, source, "deleted"));
             }
-            ctes.add(SqlTemplate.fill(OUTBOXED, Map.of("outbox", LetheSchema.OUTBOX,
+            all.add(SqlTemplate.fill(OUTBOXED, Map.of("outbox", LetheSchema.OUTBOX,
                     "rows", String.join("\n  UNION ALL\n  ", rows))));
-            return "WITH " + String.join(",\n", ctes) + "\nSELECT " + String.join(", ", names) + " FROM deleted";
+            return "WITH " + String.join(",\n", all) + "\nSELECT " + String.join(", ", names) + " FROM deleted";
         }
 
         private String outboxRow(String template, OutboxKind kind, Source source, String from) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
+import dev.lethe.sql.DeleteSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -140,6 +141,18 @@ public class Database {
             Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> commit = connection.query("COMMIT").execute();
             return statement.compose(rows -> commit.map(done -> new Executed(RowSet.newInstance(rows, Row.__TYPE_ARG),
                     Duration.ofNanos(Math.max(0, System.nanoTime() - begun[0])))));
+        });
+    }
+
+    /**
+     * Runs a delete's first form; where that waited out its lock wait on a row another transaction holds (and so
+     * deleted nothing), runs the form that skips held rows, and tells {@code metHeldRow}. Whichever ran last says
+     * how long the server worked.
+     */
+    public Uni<Executed> delete(DeleteSql delete, Tuple parameters, Runnable metHeldRow) {
+        return measured(delete.first(), parameters).onFailure(DatabaseFailures.IS_LOCK_WAIT).recoverWithUni(() -> {
+            metHeldRow.run();
+            return measured(delete.skipLocked(), parameters);
         });
     }
 

@@ -3,6 +3,7 @@ package dev.lethe.store;
 import java.time.Duration;
 import java.util.function.Predicate;
 
+import dev.lethe.sql.DeleteSql;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 
@@ -39,6 +40,10 @@ public final class DatabaseFailures {
     /** PostgreSQL answered that the statement ran out of time (statement_timeout, or a cancel at the deadline). */
     public static final Predicate<Throwable> IS_TIMEOUT = failure -> failure instanceof PgException pg
             && "57014".equals(pg.getSqlState());
+
+    /** A statement waited for a row lock as long as its lock_timeout allowed, and deleted nothing. */
+    public static final Predicate<Throwable> IS_LOCK_WAIT = failure -> failure instanceof PgException pg
+            && DeleteSql.LOCK_NOT_AVAILABLE.equals(pg.getSqlState());
 
     private DatabaseFailures() {
     }

@@ -2,6 +2,7 @@ package dev.lethe.sweep;
 
 import java.util.Optional;
 
+import dev.lethe.sql.DeleteSql;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -11,12 +12,12 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class HeapPass implements StatementLoop.Part {
 
-    private final String statement;
+    private final DeleteSql statement;
     private final PageRanges pass;
     private final SweepRun run;
 
     /** @param statement deletes up to {@code $3} due rows stored in pages {@code $1} to {@code $2} */
-    HeapPass(String statement, PageRanges pass, SweepRun run) {
+    HeapPass(DeleteSql statement, PageRanges pass, SweepRun run) {
         this.statement = statement;
         this.pass = pass;
         this.run = run;

@@ -2,6 +2,7 @@ package dev.lethe.sweep;
 
 import java.util.Optional;
 
+import dev.lethe.sql.DeleteSql;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -10,12 +11,14 @@ import io.vertx.mutiny.sqlclient.Tuple;
  */
 final class IndexDrain implements StatementLoop.Part {
 
-    private final String statement;
+    private final DeleteSql statement;
     private final SweepRun run;
 
     /** @param statement deletes up to {@code $1} due rows, oldest first */
-    IndexDrain(String statement, SweepRun run) {
-        this.statement = statement;
+    IndexDrain(DeleteSql statement, SweepRun run) {
+        // Loops in flight at once through the index would all pick the oldest rows; skipping locked rows, each
+        // takes others. A pass over the heap needs no such care: its loops claim page ranges of their own.
+        this.statement = run.settings().parallelism() > 1 ? statement.skipLockedOnly() : statement;
         this.run = run;
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.LetheMetrics.DeletionMeters;
 import dev.lethe.metrics.Operation;
+import dev.lethe.sql.DeleteSql;
 import dev.lethe.sql.Source;
 import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
@@ -35,7 +36,7 @@ final class StatementLoop {
     }
 
     /** A statement and its parameters; {@code handle} is the part's own, for it to tell its statements apart. */
-    record Statement(String sql, Tuple parameters, int maxRows, Object handle) {
+    record Statement(DeleteSql sql, Tuple parameters, int maxRows, Object handle) {
     }
 
     private final Database database;
@@ -84,7 +85,8 @@ final class StatementLoop {
     /** One statement, retried while its failure is transient, and counted. */
     Uni<SweepRun.Timed> send(Target target, SweepRun run, Statement statement) {
         return DatabaseFailures.retryTransient(Uni.createFrom().deferred(
-                () -> database.measured(statement.sql(), statement.parameters())), retryBackoff, retries)
+                () -> database.delete(statement.sql(), statement.parameters(),
+                        () -> metrics.deleteMetHeldRow(target.name()))), retryBackoff, retries)
                 .map(executed -> {
                     metrics.databaseAnswered(target.name(), Operation.SWEEP);
                     RowSet<Row> rows = executed.rows();

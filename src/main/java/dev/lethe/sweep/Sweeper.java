@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import dev.lethe.metrics.LetheMetrics;
 import dev.lethe.metrics.Operation;
 import dev.lethe.metrics.SweepOutcome;
+import dev.lethe.sql.DeleteSql;
 import dev.lethe.sql.Target;
 import dev.lethe.store.Database;
 import dev.lethe.support.Failures;
@@ -100,7 +101,7 @@ public class Sweeper {
      * the due rows (counted up to the threshold, through the index) reach the threshold.
      */
     private Uni<Optional<HeapPass>> heapPass(Target target, SweepRun run) {
-        String statement = target.sql().sweepExpiredInPages();
+        DeleteSql statement = target.sql().sweepExpiredInPages();
         PageRanges unfinished = unfinishedPasses.remove(target.name());
         if (unfinished != null) {
             return Uni.createFrom().item(Optional.of(new HeapPass(statement, unfinished, run)));

@@ -205,7 +205,7 @@ class TargetResolverTest {
         assertThat(target.outbox()).isEqualTo(new OutboxWrites(Optional.of(new Identifier("attachmentKey")),
                 Optional.of(new OutboxWrites.ChildFiles(QualifiedName.of("public", "Attachment"),
                         new Identifier("messageId"), new Identifier("objectKey"))), true));
-        assertThat(target.sql().sweepExpired()).contains("INSERT INTO lethe.outbox");
+        assertThat(target.sql().sweepExpired().first()).contains("INSERT INTO lethe.outbox");
     }
 
     @Test

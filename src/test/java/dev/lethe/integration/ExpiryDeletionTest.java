@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -112,6 +115,48 @@ class ExpiryDeletionTest {
         assertThat(after.value("lethe_events_total", "outcome", "deleted") - deleted).isEqualTo(1);
         assertThat(after.value("lethe_events_total", "outcome", "not_due") - notDue)
                 .as("the early event is retried, not written off").isZero();
+    }
+
+    @Test
+    void rowTheApplicationHoldsIsNeitherWaitedOnNorLost() throws Exception {
+        List<UUID> messages = chatRows.messages(10, "now() AT TIME ZONE 'UTC'");
+        UUID held = messages.get(0);
+        double lockWaits = Prometheus.scrape().value("lethe_delete_lock_waits_total", "target", "message");
+        try (Connection application = sql.connect(); Statement statement = application.createStatement()) {
+            application.setAutoCommit(false);
+            statement.execute("SELECT 1 FROM \"Message\" WHERE \"id\" = '" + held + "' FOR UPDATE");
+
+            messages.forEach(id -> keys.expireIn("message", id, SOON));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(chatRows.messagesLeft(messages))
+                    .as("every row but the held one, deleted while the application still holds it").isOne());
+            assertThat(messageExists(held)).isTrue();
+            assertThat(Prometheus.scrape().value("lethe_delete_lock_waits_total", "target", "message") - lockWaits)
+                    .as("deletes that waited the lock wait out and skipped the held row").isPositive();
+            application.rollback();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> !messageExists(held));
+    }
+
+    @Test
+    void rowTheApplicationExtendsWhileItHoldsItIsKept() throws Exception {
+        UUID extended = chatRows.message("now() AT TIME ZONE 'UTC'", false);
+        double notDue = Prometheus.scrape().value("lethe_events_total", "outcome", "not_due");
+        double lockWaits = Prometheus.scrape().value("lethe_delete_lock_waits_total", "target", "message");
+        try (Connection application = sql.connect(); Statement statement = application.createStatement()) {
+            application.setAutoCommit(false);
+            statement.execute("UPDATE \"Message\" SET \"expiresAt\" = now() AT TIME ZONE 'UTC' + interval '1 day'"
+                    + " WHERE \"id\" = '" + extended + "'");
+
+            keys.expireIn("message", extended, SOON);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.scrape()
+                    .value("lethe_delete_lock_waits_total", "target", "message") > lockWaits);
+            application.commit();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> Prometheus.scrape()
+                .value("lethe_events_total", "outcome", "not_due") > notDue);
+        assertThat(messageExists(extended)).as("a row no longer due once its holder committed").isTrue();
     }
 
     @Test

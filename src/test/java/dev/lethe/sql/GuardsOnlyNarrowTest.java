@@ -57,10 +57,19 @@ class GuardsOnlyNarrowTest {
                     Optional.of(new Predicate(guard)), Optional.empty(), false), IdType.UUID).sql();
             String everyId = "'{" + String.join(",", sql.column("SELECT \"id\"::text FROM \"Message\"").stream()
                     .map(String::valueOf).toList()) + "}'::uuid[]";
-            for (String[] statement : new String[][] {{statements.deleteEventIds(), everyId},
-                    {statements.deleteLookaheadIds(), everyId}, {statements.sweepExpired(), "100000"},
-                    {statements.sweepExpiredInPages(), "0, 1000000, 100000"}}) {
-                sql.execute("PREPARE s AS " + statement[0], "EXECUTE s(" + statement[1] + ")", "DEALLOCATE s");
+            for (DeleteSql delete : new DeleteSql[] {statements.deleteEventIds(), statements.deleteLookaheadIds()}) {
+                for (String statement : new String[] {delete.first(), delete.skipLocked()}) {
+                    sql.execute("PREPARE s AS " + statement, "EXECUTE s(" + everyId + ")", "DEALLOCATE s");
+                }
+            }
+            for (DeleteSql delete : new DeleteSql[] {statements.sweepExpired()}) {
+                for (String statement : new String[] {delete.first(), delete.skipLocked()}) {
+                    sql.execute("PREPARE s AS " + statement, "EXECUTE s(100000)", "DEALLOCATE s");
+                }
+            }
+            for (String statement : new String[] {statements.sweepExpiredInPages().first(),
+                    statements.sweepExpiredInPages().skipLocked()}) {
+                sql.execute("PREPARE s AS " + statement, "EXECUTE s(0, 1000000, 100000)", "DEALLOCATE s");
             }
             assertThat(sql.count("SELECT count(*) FROM \"Message\" WHERE \"expiresAt\" IS NULL"
                     + " OR \"expiresAt\" > now() AT TIME ZONE 'UTC'"))

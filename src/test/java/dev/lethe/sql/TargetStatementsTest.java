@@ -21,19 +21,31 @@ class TargetStatementsTest {
 
     @Test
     void idsTravelAsOneTypedArrayParameter() {
-        assertThat(MESSAGE.deleteEventIds()).contains("= ANY($1::text[])").doesNotContain("$2");
-        assertThat(PLAIN.deleteEventIds()).contains("= ANY($1::int8[])");
+        assertThat(MESSAGE.deleteEventIds().first()).contains("= ANY($1::text[])").doesNotContain("$2");
+        assertThat(MESSAGE.deleteEventIds().skipLocked()).contains("= ANY($1::text[])").doesNotContain("$2");
+        assertThat(PLAIN.deleteEventIds().first()).contains("= ANY($1::int8[])");
         assertThat(PARTITIONED.inspectByIds()).contains("= ANY($1::text[])");
     }
 
     @Test
-    void everyDeleteSkipsLockedRowsAndHonoursAPause() {
-        for (String delete : new String[] {MESSAGE.deleteEventIds(), MESSAGE.deleteLookaheadIds(),
-                MESSAGE.sweepExpired(), MESSAGE.sweepExpiredInPages()}) {
-            assertThat(delete).contains("FOR UPDATE SKIP LOCKED").contains(NOT_PAUSED);
+    void everyDeleteWaitsBrieflyOrSkipsLockedRowsAndHonoursAPause() {
+        for (DeleteSql delete : new DeleteSql[] {MESSAGE.deleteEventIds(), MESSAGE.deleteLookaheadIds(),
+                MESSAGE.sweepExpired(), MESSAGE.sweepExpiredInPages(), RESET.sweepAlsoDue().orElseThrow()}) {
+            assertThat(delete.first()).doesNotContain("FOR UPDATE")
+                    .contains("(SELECT set_config('lock_timeout', '50ms', true)) IS NOT NULL").contains("paused)");
+            assertThat(delete.skipLocked()).contains("FOR UPDATE SKIP LOCKED").doesNotContain("lock_timeout")
+                    .contains("paused)");
         }
-        assertThat(RESET.sweepAlsoDue().orElseThrow()).contains("FOR UPDATE SKIP LOCKED")
-                .contains(NOT_PAUSED.replace("'message'", "'reset'"));
+        assertThat(MESSAGE.sweepExpired().first()).contains(NOT_PAUSED);
+        assertThat(RESET.sweepAlsoDue().orElseThrow().first()).contains(NOT_PAUSED.replace("'message'", "'reset'"));
+    }
+
+    @Test
+    void withoutLockingFirstEveryConditionIsCheckedAgainWhereNoIndexCanServeIt() {
+        assertThat(PLAIN.sweepExpired().first())
+                .contains("WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))\n  AND (\"expires_at\" <= now()")
+                .contains(") IS TRUE\n  AND (SELECT set_config(");
+        assertThat(PLAIN.deleteEventIds().first()).doesNotContain("picked").contains(") IS TRUE\n  AND (SELECT");
     }
 
     @Test
@@ -44,16 +56,18 @@ class TargetStatementsTest {
 
     @Test
     void partitionedTableIsDeletedByIdWithEveryConditionCheckedAgain() {
-        assertThat(PARTITIONED.sweepExpired()).doesNotContain("ctid")
+        assertThat(PARTITIONED.sweepExpired().skipLocked()).doesNotContain("ctid")
                 .contains("WHERE \"id\" = ANY(ARRAY(SELECT \"id\" FROM picked))\n  AND \"expires_at\" <= now()");
-        assertThat(PLAIN.sweepExpired()).contains("WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))\nRETURNING");
+        assertThat(PLAIN.sweepExpired().skipLocked())
+                .contains("WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked))\nRETURNING");
     }
 
     @Test
     void withoutFilesOrAnnouncementsNoOutboxIsWritten() {
-        assertThat(PLAIN.deleteEventIds()).doesNotContain("outbox");
-        assertThat(PLAIN.sweepExpired()).doesNotContain("outbox");
-        assertThat(MESSAGE.sweepExpired()).contains("INSERT INTO lethe.outbox");
+        assertThat(PLAIN.deleteEventIds().first()).doesNotContain("outbox");
+        assertThat(PLAIN.sweepExpired().skipLocked()).doesNotContain("outbox");
+        assertThat(MESSAGE.sweepExpired().first()).contains("INSERT INTO lethe.outbox");
+        assertThat(MESSAGE.sweepExpired().skipLocked()).contains("INSERT INTO lethe.outbox");
     }
 
     @Test
@@ -62,18 +76,19 @@ class TargetStatementsTest {
                 new Identifier("id"), new Identifier("expiresAt"), Optional.of(new TimeZoneName("UTC")),
                 Optional.of(new Predicate("NOT \"onHold\"")), Optional.of(new Predicate("\"usedAt\" IS NOT NULL")),
                 false), IdType.TEXT).sql();
-        assertThat(guarded.deleteEventIds()).contains("(\"expiresAt\" <= (now() AT TIME ZONE 'UTC') OR (\"usedAt\""
+        assertThat(guarded.deleteEventIds().first()).contains("(\"expiresAt\" <= (now() AT TIME ZONE 'UTC') OR (\"usedAt\""
                 + " IS NOT NULL))\n         AND (NOT \"onHold\")");
-        assertThat(RESET.sweepExpired()).doesNotContain("usedAt");
+        assertThat(RESET.sweepExpired().first()).doesNotContain("usedAt");
         assertThat(PLAIN.sweepAlsoDue()).isEmpty();
         assertThat(PLAIN.countAlsoDue()).endsWith("SELECT 0::int8 WHERE $1::int4 IS NOT NULL");
     }
 
     @Test
     void everyStatementSaysWhatItIsForInPgStatActivity() {
-        assertThat(MESSAGE.deleteEventIds()).startsWith("/* lethe:message:event */\n");
-        assertThat(MESSAGE.deleteLookaheadIds()).startsWith("/* lethe:message:lookahead */\n");
-        assertThat(MESSAGE.sweepExpired()).startsWith("/* lethe:message:sweep */\n");
+        assertThat(MESSAGE.deleteEventIds().first()).startsWith("/* lethe:message:event */\n");
+        assertThat(MESSAGE.deleteEventIds().skipLocked()).startsWith("/* lethe:message:event-skip-locked */\n");
+        assertThat(MESSAGE.deleteLookaheadIds().first()).startsWith("/* lethe:message:lookahead */\n");
+        assertThat(MESSAGE.sweepExpired().first()).startsWith("/* lethe:message:sweep */\n");
         assertThat(MESSAGE.lookahead()).startsWith("/* lethe:message:lookahead-read */\n");
         assertThat(MESSAGE.backlog()).startsWith("/* lethe:message:backlog */\n");
         assertThat(MESSAGE.inspectByIds()).startsWith("/* lethe:message:inspect */\n");

@@ -177,6 +177,7 @@ class SweepTest {
     @Test
     void sweepSkipsRowsAnotherTransactionHoldsInsteadOfWaiting() throws Exception {
         rows.refreshTokens(50, "now() - interval '1 hour'");
+        double lockWaits = Prometheus.scrape().value("lethe_delete_lock_waits_total", "target", "refresh");
         try (Connection application = sql.connect(); Statement statement = application.createStatement()) {
             application.setAutoCommit(false);
             statement.execute("SELECT id FROM refresh_tokens WHERE expires_at <= now() ORDER BY id LIMIT 10 FOR UPDATE");
@@ -185,6 +186,8 @@ class SweepTest {
 
             assertThat(whileLocked.outcome()).isEqualTo(SweepOutcome.COMPLETE);
             assertThat(whileLocked.deleted()).isEqualTo(40);
+            assertThat(Prometheus.scrape().value("lethe_delete_lock_waits_total", "target", "refresh") - lockWaits)
+                    .as("the statement that met them waited the lock wait out, then skipped them").isOne();
             application.rollback();
         }
         assertThat(sweep("refresh").deleted()).as("the released rows go at the next run").isEqualTo(10);
