@@ -17,6 +17,12 @@ final class BenchDatabase implements AutoCloseable {
     static final String NAME = "lethe_bench";
     static final String TABLE = "bench_message";
 
+    /**
+     * What every deleter in the benchmark deletes: Lethe through its guard, the baselines in their SQL, as the
+     * performance issue's database job does ({@code ... WHERE "expiresAt" <= now() AND NOT "legalHold"}).
+     */
+    static final String DELETABLE = "expires_at <= now() AND NOT legal_hold";
+
     private final Sql sql;
 
     BenchDatabase() {
@@ -35,7 +41,7 @@ final class BenchDatabase implements AutoCloseable {
     void recreateTable() {
         sql.execute("DROP TABLE IF EXISTS " + TABLE, "DROP TABLE IF EXISTS bench_deleted",
                 "CREATE TABLE " + TABLE + " (id uuid PRIMARY KEY, chat_id uuid NOT NULL, body text NOT NULL DEFAULT '',"
-                        + " expires_at timestamptz)",
+                        + " expires_at timestamptz, legal_hold boolean NOT NULL DEFAULT false)",
                 "CREATE INDEX " + TABLE + "_expires_at_idx ON " + TABLE + " (expires_at)");
     }
 
@@ -82,6 +88,11 @@ final class BenchDatabase implements AutoCloseable {
         return ids;
     }
 
+    /** Rows the guard allows that were due 5 s ago and are still there. */
+    long leftBehind() {
+        return count("expires_at <= now() - interval '5 seconds' AND NOT legal_hold");
+    }
+
     long count(String where) {
         return sql.count("SELECT count(*) FROM " + TABLE + " WHERE " + where);
     }
@@ -94,7 +105,8 @@ final class BenchDatabase implements AutoCloseable {
 
     /** Whether a row expiring at or before the instant remains; an index probe, cheap enough to poll. */
     boolean anyDueBy(long instantMillis) {
-        return !sql.column("SELECT 1 FROM " + TABLE + " WHERE expires_at <= to_timestamp(?) LIMIT 1",
+        return !sql.column("SELECT 1 FROM " + TABLE + " WHERE expires_at <= to_timestamp(?) AND NOT legal_hold"
+                + " LIMIT 1",
                 instantMillis / 1000.0).isEmpty();
     }
 
@@ -107,7 +119,8 @@ final class BenchDatabase implements AutoCloseable {
                 + " source text)",
                 "CREATE OR REPLACE FUNCTION bench_log_deletes() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " INSERT INTO bench_deleted SELECT o.id, o.expires_at, clock_timestamp(),"
-                        + " CASE WHEN current_query() LIKE '/* lethe:%:event */%' THEN 'event' ELSE 'sweep' END"
+                        + " CASE WHEN current_query() LIKE '/* lethe:%:event */%'"
+                        + " OR current_query() LIKE '/* lethe:%:event-skip-locked */%' THEN 'event' ELSE 'sweep' END"
                         + " FROM old_rows o; RETURN NULL; END $$",
                 "CREATE TRIGGER bench_log AFTER DELETE ON " + TABLE + " REFERENCING OLD TABLE AS old_rows"
                         + " FOR EACH STATEMENT EXECUTE FUNCTION bench_log_deletes()");

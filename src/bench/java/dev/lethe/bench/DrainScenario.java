@@ -3,6 +3,7 @@ package dev.lethe.bench;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,10 +27,22 @@ final class DrainScenario {
         this.redis = redis;
     }
 
-    /** @param from start of the drain, epoch millis; @param to its end */
+    /**
+     * @param from start of the drain, epoch millis; @param to its end
+     * @param heldDeleted of the due rows on legal hold, how many were deleted; @param notDueDeleted of the rows not
+     *        due, how many were deleted: both must be 0
+     */
     private record Run(double seconds, double fromDueSeconds, double longestTransaction, double longestStatement,
-            double writerSoloP99, double writerDuringP99, long from, long to) {
+            double writerSoloP99, double writerDuringP99, long from, long to, long heldDeleted, long notDueDeleted) {
+
+        Run checked(long heldDeleted, long notDueDeleted) {
+            return new Run(seconds, fromDueSeconds, longestTransaction, longestStatement, writerSoloP99,
+                    writerDuringP99, from, to, heldDeleted, notDueDeleted);
+        }
     }
+
+    /** Due rows on legal hold in each run: the guard must keep them. */
+    private static final int HELD = 1000;
 
     Report run() throws Exception {
         int due = options.integer("drain-due");
@@ -52,7 +65,7 @@ final class DrainScenario {
         report.add("lethe_drain_seconds", "Lethe: drain time, first to last deletion", lethe.seconds, "s");
         report.add("lethe_drain_from_due_seconds", "Lethe: from the instant the rows fell due to empty",
                 lethe.fromDueSeconds, "s");
-        report.add("naive_delete_seconds", "Naive DELETE ... WHERE expires_at <= now()", naive.seconds, "s");
+        report.add("naive_delete_seconds", "Naive DELETE ... WHERE " + BenchDatabase.DELETABLE, naive.seconds, "s");
         double ratio = lethe.seconds / naive.seconds;
         report.check("drain_ratio", "Lethe drain / naive DELETE", ratio, "x", "<= 3x", ratio <= 3);
         report.add("lethe_rows_per_second", "Lethe: rows per second", due / lethe.seconds, "/s");
@@ -116,6 +129,16 @@ final class DrainScenario {
                 idleRandomRatio, "x", "<= 4x", idleRandomRatio <= 4);
         report.add("idle_lethe_longest_statement_ms", "No writer: Lethe's longest sweep statement",
                 Math.max(idle.longestStatement, idleRandom.longestStatement) * 1000, "ms");
+
+        long held = 0;
+        long notDue = 0;
+        for (Run run : List.of(lethe, letheRandom, unpaced, unpacedRandom, idle, idleRandom)) {
+            held += run.heldDeleted;
+            notDue += run.notDueDeleted;
+        }
+        report.check("held_deleted", String.format("Lethe's six drains: of %,d due rows on legal hold each, deleted",
+                HELD), held, "", "0", held == 0);
+        report.check("not_due_deleted", "Lethe's six drains: rows not yet due deleted", notDue, "", "0", notDue == 0);
         return report;
     }
 
@@ -161,6 +184,9 @@ final class DrainScenario {
                 db.insertShuffled(total, "CASE WHEN g <= " + due + " THEN " + dueBy
                         + " ELSE now() + interval '1 day' END");
             }
+            db.sql().execute("UPDATE " + BenchDatabase.TABLE + " SET legal_hold = true WHERE id IN (SELECT id FROM "
+                    + BenchDatabase.TABLE + " WHERE expires_at <= to_timestamp(" + instant / 1000.0 + ") LIMIT "
+                    + HELD + ")");
             db.vacuumAnalyze();
             long waitForSolo = instant - soloSeconds * 1000 - System.currentTimeMillis();
             if (waitForSolo < 0) {
@@ -170,7 +196,7 @@ final class DrainScenario {
             if (!withWriter) {
                 Thread.sleep(Math.max(0, instant - System.currentTimeMillis()));
                 long dueMillis = System.currentTimeMillis();
-                return lethe ? drain(service, dueMillis) : naive(dueMillis);
+                return checked(lethe ? drain(service, dueMillis) : naive(dueMillis), due, total);
             }
             try (Writer writer = Writer.start(db, options.integer("writer-rate"))) {
                 long soloStart = System.currentTimeMillis();
@@ -181,14 +207,18 @@ final class DrainScenario {
                 Thread.sleep(1000);
                 double solo = Stats.of(writer.latencies(soloStart + 1000, dueMillis)).p99();
                 double during = Stats.of(writer.latencies(run.from, run.to)).p99();
-                return new Run(run.seconds, run.fromDueSeconds, run.longestTransaction, run.longestStatement,
-                        solo, during, run.from, run.to);
+                return checked(new Run(run.seconds, run.fromDueSeconds, run.longestTransaction,
+                        run.longestStatement, solo, during, run.from, run.to, 0, 0), due, total);
             }
         } finally {
             if (service != null) {
                 service.close();
             }
         }
+    }
+
+    private Run checked(Run run, int due, int total) {
+        return run.checked(HELD - db.count("legal_hold"), total - due - db.count("expires_at > now()"));
     }
 
     private Run drain(LetheUnderTest service, long dueMillis) throws Exception {
@@ -204,7 +234,7 @@ final class DrainScenario {
                     "the drain");
             long last = System.currentTimeMillis();
             return new Run((last - first) / 1000.0, (last - dueMillis) / 1000.0, transactions.max(),
-                    service.metric("lethe_sweep_batch_duration_seconds_max", ""), 0, 0, first, last);
+                    service.metric("lethe_sweep_batch_duration_seconds_max", ""), 0, 0, first, last, 0, 0);
         }
     }
 
@@ -212,10 +242,10 @@ final class DrainScenario {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute("SET statement_timeout = 0");
             long start = System.currentTimeMillis();
-            statement.executeUpdate("DELETE FROM " + BenchDatabase.TABLE + " WHERE expires_at <= now()");
+            statement.executeUpdate("DELETE FROM " + BenchDatabase.TABLE + " WHERE " + BenchDatabase.DELETABLE);
             long end = System.currentTimeMillis();
             double seconds = (end - start) / 1000.0;
-            return new Run(seconds, (end - dueMillis) / 1000.0, seconds, seconds, 0, 0, start, end);
+            return new Run(seconds, (end - dueMillis) / 1000.0, seconds, seconds, 0, 0, start, end, 0, 0);
         }
     }
 }

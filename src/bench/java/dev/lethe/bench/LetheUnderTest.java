@@ -30,6 +30,7 @@ final class LetheUnderTest implements Subject {
         config.put("quarkus.log.category.\"dev.lethe\".level", "WARN");
         config.put("lethe.targets.message.table", BenchDatabase.TABLE);
         config.put("lethe.targets.message.expires-column", "expires_at");
+        config.put("lethe.targets.message.guard", "NOT legal_hold");
         config.putAll(scenarioConfig);
         config.putAll(options.letheConfig());
         return new LetheUnderTest(ServiceProcess.start(jvm, config).awaitStarted(Duration.ofSeconds(60)));

@@ -40,8 +40,8 @@ public final class NaivePeer {
                         .setUser("postgres").setCachePreparedStatements(true))
                 .using(vertx)
                 .build();
-        String deleteOne = "DELETE FROM " + table + " WHERE id = $1 AND expires_at <= now()";
-        String sweep = "DELETE FROM " + table + " WHERE expires_at <= now()";
+        String deleteOne = "DELETE FROM " + table + " WHERE id = $1 AND expires_at <= now() AND NOT legal_hold";
+        String sweep = "DELETE FROM " + table + " WHERE expires_at <= now() AND NOT legal_hold";
         RedisConnection subscriber = Redis.createClient(vertx, redisUri).connect().toCompletionStage()
                 .toCompletableFuture().get(10, TimeUnit.SECONDS);
         subscriber.handler(push -> {

@@ -29,7 +29,7 @@ final class SteadyScenario {
      */
     private record Run(long published, Stats all, Stats event, Stats sweep, long leftBehind, double cpuSeconds,
             Map<String, Double> cpuByKind, double warmCpuSeconds, long warmRows, Map<String, Double> warmCpuByKind,
-            double peakRssMib, double serverCpuSeconds, double longestTransactionSeconds) {
+            double peakRssMib, double serverCpuSeconds, double longestTransactionSeconds, Traps.Outcome traps) {
 
         double cpuMillisPerThousandRows() {
             return cpuSeconds / all.count() * 1_000_000;
@@ -79,6 +79,7 @@ final class SteadyScenario {
         report.put("lag_sweep", Map.of("p50", lethe.sweep.p50(), "p99", lethe.sweep.p99(), "max", lethe.sweep.max()));
         report.check("left_behind", "Rows still present 5 s after their due time", lethe.leftBehind, "", "0",
                 lethe.leftBehind == 0);
+        lethe.traps.report(report, "", String.format("Of %,d planted each: ", TRAPS));
         resources.check("peak_rss_mib", "Peak RSS (VmHWM)", lethe.peakRssMib, "MiB", "< 200 MiB",
                 lethe.peakRssMib < 200);
         resources.add("cpu_seconds", "CPU seconds (user + system), cold start", lethe.cpuSeconds, "s");
@@ -133,6 +134,9 @@ final class SteadyScenario {
         Subject start() throws Exception;
     }
 
+    /** Rows on legal hold and rows with a stale key planted in each run, due halfway through it. */
+    private static final int TRAPS = 1000;
+
     private Run measure(Starter starter) throws Exception {
         int rate = options.integer("steady-rate");
         int seconds = options.integer("steady-seconds");
@@ -162,6 +166,7 @@ final class SteadyScenario {
                 }
             });
             warm.start();
+            Traps traps = Traps.plant(db, redis, TRAPS, warmFrom);
             long published = Publisher.publish(db, redis, rate, lead, () -> false, seconds * 1000L);
             // The last rows fall due {@code lead} seconds after they were written; "left behind" is read 5 s later.
             Thread.sleep((lead + 5 + 2) * 1000L);
@@ -169,13 +174,14 @@ final class SteadyScenario {
             double cpuAfter = subject.cpuSeconds();
             double serverAfter = ProcessStats.serverCpuSeconds();
             Map<String, Double> threadsAfter = subject.threadCpuSeconds();
-            long leftBehind = db.count("expires_at <= now() - interval '5 seconds'");
+            long leftBehind = db.leftBehind();
             run = new Run(published, Stats.of(db.lags(null)), Stats.of(db.lags("event")), Stats.of(db.lags("sweep")),
                     leftBehind, cpuAfter - cpuBefore, ProcessStats.cpuByKind(threadsBefore, threadsAfter),
                     cpuAfter - cpuAtWarm[0], db.deletedSince(warmFrom),
                     ProcessStats.cpuByKind(threadsAtWarm.get(0), threadsAfter), subject.peakRssMib(),
                     serverAfter - serverBefore,
-                    subject instanceof DatabaseJob databaseJob ? databaseJob.longestTransactionSeconds() : Double.NaN);
+                    subject instanceof DatabaseJob databaseJob ? databaseJob.longestTransactionSeconds() : Double.NaN,
+                    traps.outcome(db));
         }
         redis.flush();
         return run;
