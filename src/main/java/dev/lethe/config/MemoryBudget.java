@@ -20,8 +20,8 @@ public record MemoryBudget(long waitingIds, long inFlight, long heldRows, long r
     static final long RESERVE = 32L << 20;
     /** A String of n Latin-1 bytes (24-byte object, 16-byte array header) and the reference to it. */
     private static final long STRING_OVERHEAD = 24 + 16 + 8;
-    /** A held row's entry: its record, a slot in the due-time queue, a node and a slot in its target's map. */
-    private static final long HELD_ROW_OVERHEAD = 32 + 8 + 32 + 8;
+    /** A held row's entry: its record, its place in its slot's list, up to four slots of a set of fingerprints. */
+    private static final long HELD_ROW_OVERHEAD = 48 + 8 + 4 * 8;
     /** A remembered fingerprint: a slot of the ring, and up to four slots of an open-addressing set of longs. */
     private static final long FINGERPRINT = 8 + 4 * 8;
     /** A row of a look-ahead read: its id, its seconds until due, the row and its place in the result. */

@@ -1,10 +1,8 @@
 package dev.lethe.delete;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.lethe.sql.Source;
@@ -20,6 +18,10 @@ import io.vertx.core.Vertx;
  * Rows fire in slots of {@link #SLOT_NANOS}: every row due within one slot leaves at the slot's end, together. At
  * thousands of rows a second, firing each millisecond's rows on their own sent a statement per millisecond; a slot
  * of 5 ms gathers them into a fifth as many statements for at most 5 ms of lag, and re-arms the timer far less.
+ * The rows are kept by slot (a timer wheel with a slot per 5 ms, in order), not in one queue ordered by due time, and
+ * known by 64-bit fingerprints of target and id, not in maps of ids: the look-ahead offers thousands of rows a second,
+ * and ordering each one and keying it by its id took a tenth of the service's time in the steady benchmark. A
+ * fingerprint that collides with another held row's leaves this row to the sweep, as a full capacity does.
  */
 final class DeferredDeletes {
 
@@ -31,18 +33,16 @@ final class DeferredDeletes {
     /** The width of a firing slot. */
     static final long SLOT_NANOS = 5_000_000L;
 
-    private record Entry(long dueNanos, Target target, Source source, Object id) {
+    private record Entry(long dueNanos, long fingerprint, Target target, Source source, Object id) {
     }
 
     private final Vertx vertx;
     private final int capacity;
     private final Sink sink;
-    private final PriorityQueue<Entry> byDueTime = new PriorityQueue<>((a, b) -> Long.compare(a.dueNanos, b.dueNanos));
-    /**
-     * The rows held, by target name and id: one map per target, so that the look-ahead, which offers every row again
-     * on each of its reads, finds it without allocating a key.
-     */
-    private final Map<String, Map<Object, Entry>> byTarget = new HashMap<>();
+    /** The rows held, by the end of their slot on the monotonic clock. */
+    private final TreeMap<Long, List<Entry>> bySlot = new TreeMap<>();
+    /** The look-ahead offers every row again on each of its reads: what is held already is found here. */
+    private final FingerprintSet held = new FingerprintSet(1024);
     private int size;
     private long timer = -1;
     private long timerDueNanos = Long.MAX_VALUE;
@@ -63,18 +63,19 @@ final class DeferredDeletes {
     }
 
     synchronized Scheduled schedule(Target target, Source source, Object id, long delayNanos) {
-        Map<Object, Entry> held = byTarget.computeIfAbsent(target.name(), name -> new HashMap<>());
-        if (held.containsKey(id)) {
+        long fingerprint = RecentlyDeleted.fingerprint(target.name(), id);
+        if (held.contains(fingerprint)) {
             return Scheduled.ALREADY_HELD;
         }
         if (size >= capacity) {
             return Scheduled.FULL;
         }
-        Entry entry = new Entry(System.nanoTime() + delayNanos, target, source, id);
-        held.put(id, entry);
+        held.add(fingerprint);
         size++;
-        byDueTime.add(entry);
-        long slotEnd = slotEnd(entry.dueNanos);
+        long dueNanos = System.nanoTime() + delayNanos;
+        long slotEnd = slotEnd(dueNanos);
+        bySlot.computeIfAbsent(slotEnd, slot -> new ArrayList<>())
+                .add(new Entry(dueNanos, fingerprint, target, source, id));
         if (slotEnd < timerDueNanos) {
             arm(slotEnd);
         }
@@ -104,18 +105,38 @@ final class DeferredDeletes {
         synchronized (this) {
             timer = -1;
             timerDueNanos = Long.MAX_VALUE;
-            while (!byDueTime.isEmpty() && byDueTime.peek().dueNanos <= nowNanos) {
-                Entry entry = byDueTime.poll();
-                byTarget.get(entry.target.name()).remove(entry.id);
-                size--;
-                due.add(entry);
+            while (!bySlot.isEmpty() && bySlot.firstKey() <= nowNanos) {
+                bySlot.pollFirstEntry().getValue().forEach(entry -> take(entry, due));
             }
-            if (!byDueTime.isEmpty()) {
-                arm(slotEnd(byDueTime.peek().dueNanos));
+            // A timer fires late, never early: rows of the slot under way that are due by now leave with the others.
+            if (!bySlot.isEmpty() && bySlot.firstKey() - SLOT_NANOS <= nowNanos) {
+                long slot = bySlot.firstKey();
+                List<Entry> later = new ArrayList<>();
+                for (Entry entry : bySlot.get(slot)) {
+                    if (entry.dueNanos <= nowNanos) {
+                        take(entry, due);
+                    } else {
+                        later.add(entry);
+                    }
+                }
+                if (later.isEmpty()) {
+                    bySlot.remove(slot);
+                } else {
+                    bySlot.put(slot, later);
+                }
+            }
+            if (!bySlot.isEmpty()) {
+                arm(bySlot.firstKey());
             }
         }
         for (Entry entry : due) {
             sink.due(entry.target, entry.source, entry.id);
         }
+    }
+
+    private void take(Entry entry, List<Entry> due) {
+        held.remove(entry.fingerprint);
+        size--;
+        due.add(entry);
     }
 }

@@ -2,20 +2,20 @@ package dev.lethe.delete;
 
 /**
  * A set of 64-bit fingerprints in one array of longs, without boxing: open addressing with linear probing, kept at
- * most half full, and removal by shifting the entries after a hole back into it (so no tombstones accumulate).
- * Zero marks a free slot; the fingerprint 0 is stored as 1, which merges two of 2^64 values (a collision costs at
- * most a statement, as any other). Not thread-safe: {@link RecentlyDeleted} holds its lock.
+ * most half full (the array doubles when more are added than it was made for), and removal by shifting the entries
+ * after a hole back into it (so no tombstones accumulate). Zero marks a free slot; the fingerprint 0 is stored as 1,
+ * which merges two of 2^64 values (a collision costs at most a statement, as any other). Not thread-safe: its owner
+ * holds its lock.
  */
 final class FingerprintSet {
 
-    private final long[] slots;
-    private final int mask;
+    private long[] slots;
+    private int mask;
+    private int count;
 
-    /** @param capacity the most fingerprints it holds at once */
+    /** @param capacity the most fingerprints it holds at once without growing */
     FingerprintSet(int capacity) {
-        int size = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1;
-        this.slots = new long[size];
-        this.mask = size - 1;
+        allocate(Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) << 1);
     }
 
     /** Adds the fingerprint; whether it was absent. */
@@ -28,7 +28,12 @@ final class FingerprintSet {
             }
             slot = (slot + 1) & mask;
         }
+        if ((count + 1) * 2 > slots.length) {
+            grow();
+            return add(fingerprint);
+        }
         slots[slot] = value;
+        count++;
         return true;
     }
 
@@ -62,6 +67,26 @@ final class FingerprintSet {
             }
         }
         slots[hole] = 0;
+        count--;
+    }
+
+    private void allocate(int size) {
+        slots = new long[size];
+        mask = size - 1;
+    }
+
+    private void grow() {
+        long[] old = slots;
+        allocate(old.length * 2);
+        for (long value : old) {
+            if (value != 0) {
+                int slot = home(value);
+                while (slots[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slots[slot] = value;
+            }
+        }
     }
 
     private int home(long value) {

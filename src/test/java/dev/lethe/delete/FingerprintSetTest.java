@@ -38,6 +38,19 @@ class FingerprintSetTest {
     }
 
     @Test
+    void holdsMoreThanItWasMadeForByGrowing() {
+        FingerprintSet set = new FingerprintSet(4);
+        for (long i = 1; i <= 10_000; i++) {
+            assertThat(set.add(i * 0x9e3779b97f4a7c15L)).isTrue();
+        }
+        for (long i = 1; i <= 10_000; i++) {
+            assertThat(set.contains(i * 0x9e3779b97f4a7c15L)).isTrue();
+            set.remove(i * 0x9e3779b97f4a7c15L);
+        }
+        assertThat(set.contains(0x9e3779b97f4a7c15L)).isFalse();
+    }
+
+    @Test
     void zeroIsAFingerprintLikeAnyOther() {
         FingerprintSet set = new FingerprintSet(4);
         assertThat(set.add(0)).isTrue();
