@@ -1,6 +1,7 @@
 package dev.lethe.store;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 import dev.lethe.sql.DeleteSql;
@@ -48,10 +49,30 @@ public final class DatabaseFailures {
     private DatabaseFailures() {
     }
 
-    /** The statement again, with exponential backoff, as long as it fails for a transient reason. */
+    /**
+     * The statement again, at most {@code retries} times, as long as it fails for a transient reason: after
+     * {@code firstBackoff}, doubling up to eight times that, each wait jittered by up to half of it either way.
+     */
     public static <T> Uni<T> retryTransient(Uni<T> statement, Duration firstBackoff, int retries) {
-        return statement.onFailure(IS_TRANSIENT).retry()
-                .withBackOff(firstBackoff, firstBackoff.multipliedBy(8))
-                .atMost(retries);
+        return retrying(statement, firstBackoff, firstBackoff.multipliedBy(8), retries);
+    }
+
+    /**
+     * Only a failure builds the next attempt, so that a statement that succeeds passes one operator. Mutiny's retry
+     * with backoff turns every statement into a stream and back to subscribe to it: 3% of the service's CPU in the
+     * steady benchmark, where no statement failed.
+     */
+    private static <T> Uni<T> retrying(Uni<T> statement, Duration backoff, Duration maxBackoff, int left) {
+        if (left <= 0) {
+            return statement;
+        }
+        return statement.onFailure(IS_TRANSIENT).recoverWithUni(() -> Uni.createFrom().voidItem().onItem().delayIt()
+                .by(jittered(backoff)).chain(() -> retrying(statement,
+                        backoff.multipliedBy(2).compareTo(maxBackoff) < 0 ? backoff.multipliedBy(2) : maxBackoff,
+                        maxBackoff, left - 1)));
+    }
+
+    private static Duration jittered(Duration backoff) {
+        return Duration.ofNanos((long) (backoff.toNanos() * (0.5 + ThreadLocalRandom.current().nextDouble())));
     }
 }
