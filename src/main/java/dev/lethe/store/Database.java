@@ -6,6 +6,7 @@ import java.util.function.Function;
 
 import dev.lethe.sql.DeleteSql;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Row;
@@ -33,7 +34,7 @@ import io.vertx.sqlclient.SqlConnection;
 public class Database {
 
     private final io.vertx.sqlclient.Pool pool;
-    private final Vertx vertx;
+    private final Deadlines deadlines;
     private final DatabaseHealth health;
     private final String begin;
     private final Deadline deadline;
@@ -49,7 +50,7 @@ public class Database {
     public Database(io.vertx.sqlclient.Pool pool, Vertx vertx, Duration statementTimeout, Duration deadlineMargin,
             DatabaseHealth health, boolean settingsPerSession) {
         this.pool = pool;
-        this.vertx = vertx;
+        this.deadlines = new Deadlines(vertx);
         this.health = health;
         this.settingsPerSession = settingsPerSession;
         this.begin = "BEGIN; " + settings(statementTimeout, "SET LOCAL ");
@@ -189,31 +190,46 @@ public class Database {
     }
 
     /** One attempt's state, shared by the deadline and the callbacks; whichever comes first ends it. */
-    private static final class Attempt {
+    private final class Attempt implements Deadlines.Watched {
         final AtomicBoolean over = new AtomicBoolean();
         final long startNanos = System.nanoTime();
+        final Deadline deadline;
+        final UniEmitter<?> emitter;
         volatile SqlConnection connection;
+
+        Attempt(Deadline deadline, UniEmitter<?> emitter) {
+            this.deadline = deadline;
+            this.emitter = emitter;
+        }
+
+        @Override
+        public long deadlineNanos() {
+            return Deadlines.deadlineNanos(startNanos, Math.max(1, deadline.duration().toMillis()));
+        }
+
+        @Override
+        public void expired() {
+            if (over.compareAndSet(false, true)) {
+                SqlConnection abandoned = connection;
+                String where = abandoned == null ? "waiting for a free PostgreSQL connection"
+                        : "waiting for PostgreSQL to answer";
+                if (abandoned != null) {
+                    PooledConnections.abandon(abandoned);
+                }
+                health.unreachable(startNanos);
+                emitter.fail(new DeadlineExceeded("no answer within " + deadline.duration().toMillis() + " ms ("
+                        + deadline.setting() + "), " + where));
+            }
+        }
     }
 
     private <T> Uni<T> run(Deadline deadline, OnConnection<T> work) {
         return Uni.createFrom().emitter(emitter -> {
-            Attempt attempt = new Attempt();
-            long timer = vertx.setTimer(Math.max(1, deadline.duration().toMillis()), id -> {
-                if (attempt.over.compareAndSet(false, true)) {
-                    SqlConnection connection = attempt.connection;
-                    String where = connection == null ? "waiting for a free PostgreSQL connection"
-                            : "waiting for PostgreSQL to answer";
-                    if (connection != null) {
-                        PooledConnections.abandon(connection);
-                    }
-                    health.unreachable(attempt.startNanos);
-                    emitter.fail(new DeadlineExceeded("no answer within " + deadline.duration().toMillis() + " ms ("
-                            + deadline.setting() + "), " + where));
-                }
-            });
+            Attempt attempt = new Attempt(deadline, emitter);
+            deadlines.watch(attempt);
             pool.getConnection().onComplete(acquired -> {
                 if (acquired.failed()) {
-                    vertx.cancelTimer(timer);
+                    deadlines.over(attempt);
                     if (attempt.over.compareAndSet(false, true)) {
                         health.failed(acquired.cause(), attempt.startNanos);
                         emitter.fail(acquired.cause());
@@ -236,7 +252,7 @@ public class Database {
                     done = Future.failedFuture(e);
                 }
                 done.onComplete(result -> {
-                    vertx.cancelTimer(timer);
+                    deadlines.over(attempt);
                     if (!attempt.over.compareAndSet(false, true)) {
                         return; // abandoned at the deadline; its connection is closed already
                     }
