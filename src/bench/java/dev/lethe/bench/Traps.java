@@ -54,8 +54,8 @@ record Traps(List<Object> held, List<Object> stale) {
                     heldDeleted, "", "0", heldDeleted == 0);
             report.check(prefix + "stale_deleted", label + "rows with a stale key deleted", staleDeleted, "", "0",
                     staleDeleted == 0);
-            report.check(prefix + "deleted_early", label + "rows deleted before their due time", deletedEarly, "",
-                    "0", deletedEarly == 0);
+            report.check(prefix + "deleted_early", "Rows deleted before their due time (all of them, from the log)",
+                    deletedEarly, "", "0", deletedEarly == 0);
         }
     }
 }
