@@ -42,6 +42,7 @@ public final class Bench {
                 List<Report> done = switch (scenario) {
                     case "burst" -> List.of(new BurstScenario(options, db, redis).run());
                     case "steady" -> new SteadyScenario(options, db, redis).run();
+                    case "poolers" -> List.of(new PoolerScenario(options, db, redis).run());
                     case "drain" -> List.of(new DrainScenario(options, db, redis).run());
                     case "files" -> List.of(new FilesScenario(options, db, redis).run());
                     case "soak" -> List.of(new SoakScenario(options, db, redis).run());

@@ -19,7 +19,7 @@ final class BenchOptions {
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
     static {
-        DEFAULTS.put("scenarios", "burst,steady,drain,files,soak");
+        DEFAULTS.put("scenarios", "burst,steady,poolers,drain,files,soak");
         DEFAULTS.put("burst-rows", "200000");
         DEFAULTS.put("burst-delete-threads", "4");
         DEFAULTS.put("steady-rate", "5000");

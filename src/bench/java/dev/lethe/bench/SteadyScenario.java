@@ -27,7 +27,7 @@ final class SteadyScenario {
      * What one subject did with the same steady load. The CPU is counted twice: over the whole scenario, from a cold
      * start (the JIT compiling the hot paths included), and warm, over its second half only.
      */
-    private record Run(long published, Stats all, Stats event, Stats sweep, long leftBehind, double cpuSeconds,
+    record Run(long published, Stats all, Stats event, Stats sweep, long leftBehind, double cpuSeconds,
             Map<String, Double> cpuByKind, double warmCpuSeconds, long warmRows, Map<String, Double> warmCpuByKind,
             double peakRssMib, double serverCpuSeconds, double longestTransactionSeconds, Traps.Outcome traps) {
 
@@ -130,14 +130,14 @@ final class SteadyScenario {
     }
 
     /** Starts a subject on a fresh table and Redis. */
-    private interface Starter {
+    interface Starter {
         Subject start() throws Exception;
     }
 
     /** Rows on legal hold and rows with a stale key planted in each run, due halfway through it. */
     private static final int TRAPS = 1000;
 
-    private Run measure(Starter starter) throws Exception {
+    Run measure(Starter starter) throws Exception {
         int rate = options.integer("steady-rate");
         int seconds = options.integer("steady-seconds");
         int lead = options.integer("steady-lead-seconds");
