@@ -38,8 +38,8 @@ import java.util.Optional;
  * @param countAlsoDue count (up to {@code $1}) of rows due only by the extra due condition, for a dry run
  */
 public record TargetStatements(DeleteSql deleteEventIds, DeleteSql deleteLookaheadIds, String inspectByIds,
-        DeleteSql sweepExpired, DeleteSql sweepExpiredInPages, Optional<DeleteSql> sweepAlsoDue, String lookaheadSnapshot,
-        String lookahead, String backlog, String countAlsoDue, String tableSize) {
+        DeleteSql sweepExpired, DeleteSql sweepExpiredInPages, Optional<DeleteSql> sweepAlsoDue,
+        String lookaheadSnapshot, String lookahead, String backlog, String countAlsoDue, String tableSize) {
 
     /** Every statement of the target, by name, in one order: what startup prepares and the golden files show. */
     public Map<String, String> all() {

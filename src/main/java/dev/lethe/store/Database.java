@@ -194,17 +194,19 @@ public class Database {
         final AtomicBoolean over = new AtomicBoolean();
         final long startNanos = System.nanoTime();
         final Deadline deadline;
+        final long deadlineNanos;
         final UniEmitter<?> emitter;
         volatile SqlConnection connection;
 
         Attempt(Deadline deadline, UniEmitter<?> emitter) {
             this.deadline = deadline;
+            this.deadlineNanos = startNanos + deadline.duration().toNanos();
             this.emitter = emitter;
         }
 
         @Override
         public long deadlineNanos() {
-            return Deadlines.deadlineNanos(startNanos, Math.max(1, deadline.duration().toMillis()));
+            return deadlineNanos;
         }
 
         @Override

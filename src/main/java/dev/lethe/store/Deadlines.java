@@ -2,7 +2,6 @@ package dev.lethe.store;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Vertx;
 
@@ -46,9 +45,5 @@ final class Deadlines {
                 watched.expired();
             }
         }
-    }
-
-    static long deadlineNanos(long startNanos, long millis) {
-        return startNanos + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 }

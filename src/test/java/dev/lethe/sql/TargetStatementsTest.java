@@ -76,8 +76,9 @@ class TargetStatementsTest {
                 new Identifier("id"), new Identifier("expiresAt"), Optional.of(new TimeZoneName("UTC")),
                 Optional.of(new Predicate("NOT \"onHold\"")), Optional.of(new Predicate("\"usedAt\" IS NOT NULL")),
                 false), IdType.TEXT).sql();
-        assertThat(guarded.deleteEventIds().first()).contains("(\"expiresAt\" <= (now() AT TIME ZONE 'UTC') OR (\"usedAt\""
-                + " IS NOT NULL))\n         AND (NOT \"onHold\")");
+        assertThat(guarded.deleteEventIds().first())
+                .contains("(\"expiresAt\" <= (now() AT TIME ZONE 'UTC') OR (\"usedAt\""
+                        + " IS NOT NULL))\n         AND (NOT \"onHold\")");
         assertThat(RESET.sweepExpired().first()).doesNotContain("usedAt");
         assertThat(PLAIN.sweepAlsoDue()).isEmpty();
         assertThat(PLAIN.countAlsoDue()).endsWith("SELECT 0::int8 WHERE $1::int4 IS NOT NULL");
