@@ -23,6 +23,9 @@ final class BenchDatabase implements AutoCloseable {
      */
     static final String DELETABLE = "expires_at <= now() AND NOT legal_hold";
 
+    /** The body of every row {@link #insert} and {@link #insertShuffled} load, which no writer uses. */
+    static final String LOADED_BODY = "benchmark message body";
+
     private final Sql sql;
 
     BenchDatabase() {
@@ -51,7 +54,7 @@ final class BenchDatabase implements AutoCloseable {
         for (int done = 0; done < rows; done += chunk) {
             int n = Math.min(chunk, rows - done);
             sql.execute("INSERT INTO " + TABLE + " (id, chat_id, body, expires_at) SELECT gen_random_uuid(),"
-                    + " gen_random_uuid(), 'benchmark message body', " + expiresAt
+                    + " gen_random_uuid(), '" + LOADED_BODY + "', " + expiresAt
                     + " FROM generate_series(" + (done + 1) + ", " + (done + n) + ") g");
         }
     }
@@ -59,7 +62,7 @@ final class BenchDatabase implements AutoCloseable {
     /** Inserts rows like {@link #insert}, stored in random order. */
     void insertShuffled(int rows, String expiresAt) {
         sql.execute("INSERT INTO " + TABLE + " (id, chat_id, body, expires_at) SELECT gen_random_uuid(),"
-                + " gen_random_uuid(), 'benchmark message body', " + expiresAt
+                + " gen_random_uuid(), '" + LOADED_BODY + "', " + expiresAt
                 + " FROM generate_series(1, " + rows + ") g ORDER BY random()");
     }
 

@@ -217,8 +217,10 @@ final class DrainScenario {
         }
     }
 
+    /** Counted among the rows loaded, not those the writer added meanwhile (due a day on as well). */
     private Run checked(Run run, int due, int total) {
-        return run.checked(HELD - db.count("legal_hold"), total - due - db.count("expires_at > now()"));
+        return run.checked(HELD - db.count("legal_hold"), total - due
+                - db.count("expires_at > now() AND body = '" + BenchDatabase.LOADED_BODY + "'"));
     }
 
     private Run drain(LetheUnderTest service, long dueMillis) throws Exception {
