@@ -4,8 +4,6 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 import dev.lethe.testsupport.process.PgBouncer;
 
@@ -31,11 +29,8 @@ public final class Bench {
         List<Report> reports = new ArrayList<>();
         System.out.printf("Lethe benchmark on %d cores, %d MiB, Java %s%n", Runtime.getRuntime().availableProcessors(),
                 totalMemoryMib(), System.getProperty("java.version"));
-        PgBouncer pooler = parsed.pooler().map(mode -> PgBouncer.launch(5432, mode,
-                Map.of("max_client_conn", "200", "default_pool_size", "20"))).orElse(null);
-        BenchOptions options = pooler == null ? parsed : parsed.withLetheConfig(Map.of(
-                "quarkus.datasource.reactive.url", pooler.url(BenchDatabase.NAME),
-                "lethe.database.pooler", pooler.mode().name().toLowerCase(Locale.ROOT)));
+        PgBouncer pooler = parsed.pooler().map(BenchOptions::launchPooler).orElse(null);
+        BenchOptions options = pooler == null ? parsed : parsed.through(pooler);
         try (BenchDatabase db = new BenchDatabase(); BenchRedis redis = new BenchRedis(options.integer("redis-hz"))) {
             for (String scenario : options.scenarios()) {
                 long start = System.nanoTime();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -109,6 +110,17 @@ final class BenchOptions {
             default -> throw new IllegalArgumentException("--pooler must be none, session or transaction, not "
                     + pooler);
         };
+    }
+
+    /** A PgBouncer of the benchmark's own in front of the local PostgreSQL, in that pool mode. */
+    static PgBouncer launchPooler(PgBouncer.Mode mode) {
+        return PgBouncer.launch(5432, mode, Map.of("max_client_conn", "200", "default_pool_size", "20"));
+    }
+
+    /** These options with the service connecting through {@code pooler}, lethe.database.pooler set to match. */
+    BenchOptions through(PgBouncer pooler) {
+        return withLetheConfig(Map.of("quarkus.datasource.reactive.url", pooler.url(BenchDatabase.NAME),
+                "lethe.database.pooler", pooler.mode().name().toLowerCase(Locale.ROOT)));
     }
 
     /** These options with more service configuration, after what --lethe-config gives. */

@@ -32,13 +32,11 @@ final class PoolerScenario {
         for (Optional<PgBouncer.Mode> mode : new Optional[] {Optional.empty(), Optional.of(PgBouncer.Mode.SESSION),
                 Optional.of(PgBouncer.Mode.TRANSACTION)}) {
             String name = mode.map(m -> m.name().toLowerCase(Locale.ROOT)).orElse("none");
-            PgBouncer pooler = mode.map(m -> PgBouncer.launch(5432, m,
-                    Map.of("max_client_conn", "200", "default_pool_size", "20"))).orElse(null);
+            PgBouncer pooler = mode.map(BenchOptions::launchPooler).orElse(null);
             try {
                 BenchOptions modeOptions = pooler == null
                         ? options.withLetheConfig(Map.of("lethe.database.pooler", "none"))
-                        : options.withLetheConfig(Map.of("quarkus.datasource.reactive.url",
-                                pooler.url(BenchDatabase.NAME), "lethe.database.pooler", name));
+                        : options.through(pooler);
                 double poolerBefore = pooler == null ? 0 : ProcessStats.cpuSeconds(pooler.pid());
                 SteadyScenario.Run run = new SteadyScenario(modeOptions, db, redis)
                         .measure(() -> LetheUnderTest.start(modeOptions, redis.uri(), Map.of()));
