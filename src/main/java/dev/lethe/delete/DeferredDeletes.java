@@ -64,13 +64,13 @@ final class DeferredDeletes {
 
     synchronized Scheduled schedule(Target target, Source source, Object id, long delayNanos) {
         long fingerprint = RecentlyDeleted.fingerprint(target.name(), id);
-        if (held.contains(fingerprint)) {
+        if (size >= capacity) {
+            return held.contains(fingerprint) ? Scheduled.ALREADY_HELD : Scheduled.FULL;
+        }
+        // One probe for the common case: the look-ahead offers most rows again on each of its reads.
+        if (!held.add(fingerprint)) {
             return Scheduled.ALREADY_HELD;
         }
-        if (size >= capacity) {
-            return Scheduled.FULL;
-        }
-        held.add(fingerprint);
         size++;
         long dueNanos = System.nanoTime() + delayNanos;
         long slotEnd = slotEnd(dueNanos);

@@ -35,8 +35,8 @@ final class StatementLoop {
         boolean took(Statement sent, SweepRun.Timed result);
     }
 
-    /** A statement and its parameters; {@code handle} is the part's own, for it to tell its statements apart. */
-    record Statement(DeleteSql sql, Tuple parameters, int maxRows, Object handle) {
+    /** A delete and its parameters; {@code handle} is the part's own, for it to tell its statements apart. */
+    record Statement(DeleteSql delete, Tuple parameters, int maxRows, Object handle) {
     }
 
     private final Database database;
@@ -85,7 +85,7 @@ final class StatementLoop {
     /** One statement, retried while its failure is transient, and counted. */
     Uni<SweepRun.Timed> send(Target target, SweepRun run, Statement statement) {
         return DatabaseFailures.retryTransient(Uni.createFrom().deferred(
-                () -> database.delete(statement.sql(), statement.parameters(),
+                () -> database.delete(statement.delete(), statement.parameters(),
                         () -> metrics.deleteMetHeldRow(target.name()))), retryBackoff, retries)
                 .map(executed -> {
                     metrics.databaseAnswered(target.name(), Operation.SWEEP);
